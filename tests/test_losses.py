@@ -1,0 +1,174 @@
+"""helpers.losses: identities with norms, scikit-learn metrics, SciPy's Huber, finite differences."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from scipy.optimize import approx_fprime
+from scipy.special import huber
+from sklearn.metrics import mean_absolute_error, mean_squared_error, root_mean_squared_error
+
+from helpers.losses import (
+    huber_loss,
+    huber_loss_grad,
+    l1_loss,
+    l1_loss_grad,
+    l2_loss,
+    l2_loss_grad,
+    mae,
+    mse,
+    rmse,
+)
+
+entry = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
+pairs = st.integers(1, 40).flatmap(
+    lambda n: st.tuples(arrays(np.float64, n, elements=entry), arrays(np.float64, n, elements=entry))
+)
+deltas = st.floats(0.01, 100.0)
+
+
+@given(pairs)
+def test_l2_loss_is_built_from_the_l2_norm_of_the_difference(pair):
+    pred, target = pair
+    d = pred - target
+    n = d.size
+    norm = np.linalg.norm(d)
+    assert l2_loss(pred, target, "sum") == pytest.approx(norm**2, rel=1e-12, abs=1e-300)
+    assert mse(pred, target) == pytest.approx(norm**2 / n, rel=1e-12, abs=1e-300)
+    assert rmse(pred, target) == pytest.approx(norm / math.sqrt(n), rel=1e-12, abs=1e-300)
+    assert mae(pred, target) == pytest.approx(np.linalg.norm(d, 1) / n, rel=1e-12, abs=1e-300)
+    assert l1_loss(pred, target, "sum") == pytest.approx(np.linalg.norm(d, 1), rel=1e-12, abs=1e-300)
+
+
+@given(pairs)
+def test_against_scikit_learn_metrics(pair):
+    pred, target = pair
+    assert mae(pred, target) == pytest.approx(mean_absolute_error(target, pred), rel=1e-12, abs=1e-300)
+    assert mse(pred, target) == pytest.approx(mean_squared_error(target, pred), rel=1e-12, abs=1e-300)
+    assert rmse(pred, target) == pytest.approx(root_mean_squared_error(target, pred), rel=1e-12, abs=1e-300)
+    assert l1_loss(pred, target) == mae(pred, target)
+    assert l2_loss(pred, target) == mse(pred, target)
+
+
+@given(pairs)
+def test_reductions(pair):
+    pred, target = pair
+    for loss in (l1_loss, l2_loss, huber_loss):
+        each = loss(pred, target, reduction="none")
+        assert each.shape == pred.shape
+        assert loss(pred, target, reduction="sum") == pytest.approx(each.sum(), rel=1e-12, abs=1e-300)
+        assert loss(pred, target, reduction="mean") == pytest.approx(each.mean(), rel=1e-12, abs=1e-300)
+    np.testing.assert_array_equal(l1_loss(pred, target, "none"), [abs(p - t) for p, t in zip(pred, target)])
+    np.testing.assert_allclose(l2_loss(pred, target, "none"), [(p - t) ** 2 for p, t in zip(pred, target)], rtol=1e-15)
+
+
+def test_worked_example_and_the_crossing_at_one():
+    pred, target = np.array([2.5, 0.0, 2.0, 8.0]), np.array([3.0, -0.5, 2.0, 7.0])
+    assert mae(pred, target) == 0.5
+    assert mse(pred, target) == 0.375
+    # Squaring shrinks errors below 1 and grows errors above 1.
+    errors = np.array([0.5, 1.0, 3.0])
+    np.testing.assert_array_equal(l2_loss(errors, np.zeros(3), "none"), [0.25, 1.0, 9.0])
+    np.testing.assert_array_equal(l1_loss(errors, np.zeros(3), "none"), [0.5, 1.0, 3.0])
+
+
+def huber_by_cases(e, delta):
+    return np.array([0.5 * v * v if abs(v) <= delta else delta * (abs(v) - 0.5 * delta) for v in e])
+
+
+@given(pairs, deltas)
+def test_huber_against_piecewise_formula_and_scipy(pair, delta):
+    pred, target = pair
+    e = pred - target
+    each = huber_loss(pred, target, delta=delta, reduction="none")
+    np.testing.assert_allclose(each, huber_by_cases(e, delta), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(each, huber(delta, e), rtol=1e-12, atol=1e-300)
+    assert huber_loss(pred, target, delta) == pytest.approx(np.mean(huber(delta, e)), rel=1e-12, abs=1e-300)
+
+
+@given(pairs, deltas)
+def test_huber_lies_between_half_squared_and_linear(pair, delta):
+    pred, target = pair
+    e = np.abs(pred - target)
+    each = huber_loss(pred, target, delta, "none")
+    assert np.all(each <= 0.5 * e**2 * (1 + 1e-12))
+    assert np.all(each <= delta * e * (1 + 1e-12))
+    if delta >= e.max():
+        assert huber_loss(pred, target, delta) == pytest.approx(0.5 * mse(pred, target), rel=1e-12, abs=1e-300)
+
+
+def central_difference(f, x, h=1e-4):
+    """Exact for these piecewise quadratics while no kink lies within h; h large against round-off."""
+    grad = np.empty_like(x)
+    for i in range(x.size):
+        up, down = x.copy(), x.copy()
+        up[i] += h
+        down[i] -= h
+        grad[i] = (f(up) - f(down)) / (2 * h)
+    return grad
+
+
+# Errors kept away from 0 and from +-delta, where the losses have kinks.
+error_entry = st.tuples(st.sampled_from([-1.0, 1.0]), st.floats(0.02, 50.0)).map(lambda sm: sm[0] * sm[1])
+away_from_kinks = st.integers(1, 20).flatmap(
+    lambda n: st.tuples(
+        arrays(np.float64, n, elements=st.floats(-50, 50)),
+        arrays(np.float64, n, elements=error_entry),
+    ).map(lambda te: (te[0] + te[1], te[0]))
+)
+
+
+def kink_free(e, delta):
+    return np.all(np.abs(e) > 0.01) and np.all(np.abs(np.abs(e) - delta) > 0.01)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@given(pair=away_from_kinks, delta=st.floats(0.1, 10.0))
+def test_gradients_against_central_differences(pair, delta, reduction):
+    pred, target = pair
+    assume(kink_free(pred - target, delta))
+    cases = [
+        (lambda p: l1_loss(p, target, reduction), l1_loss_grad(pred, target, reduction)),
+        (lambda p: l2_loss(p, target, reduction), l2_loss_grad(pred, target, reduction)),
+        (lambda p: huber_loss(p, target, delta, reduction), huber_loss_grad(pred, target, delta, reduction)),
+    ]
+    for f, grad in cases:
+        np.testing.assert_allclose(grad, central_difference(f, pred), rtol=1e-6, atol=1e-6)
+
+
+def test_gradients_against_scipy_approx_fprime():
+    rng = np.random.default_rng(3)
+    pred, target = rng.normal(size=12), rng.normal(size=12)
+    assert kink_free(pred - target, 0.7)
+    for f, grad in [
+        (lambda p: mse(p, target), l2_loss_grad(pred, target)),
+        (lambda p: mae(p, target), l1_loss_grad(pred, target)),
+        (lambda p: huber_loss(p, target, 0.7), huber_loss_grad(pred, target, 0.7)),
+    ]:
+        np.testing.assert_allclose(grad, approx_fprime(pred, f, 1e-7), atol=1e-6)
+
+
+@given(pair=away_from_kinks, delta=st.floats(0.1, 10.0))
+def test_elementwise_gradients_with_reduction_none(pair, delta):
+    pred, target = pair
+    assume(kink_free(pred - target, delta))
+    h = 1e-4
+    for loss, grad in [(l1_loss, l1_loss_grad), (l2_loss, l2_loss_grad)]:
+        slope = (loss(pred + h, target, "none") - loss(pred - h, target, "none")) / (2 * h)
+        np.testing.assert_allclose(grad(pred, target, "none"), slope, rtol=1e-6, atol=1e-6)
+    slope = (huber_loss(pred + h, target, delta, "none") - huber_loss(pred - h, target, delta, "none")) / (2 * h)
+    np.testing.assert_allclose(huber_loss_grad(pred, target, delta, "none"), slope, rtol=1e-6, atol=1e-6)
+
+
+def test_l1_gradient_uses_sign_of_zero_equal_to_zero():
+    np.testing.assert_array_equal(l1_loss_grad([1.0, 2.0, 5.0], [1.0, 3.0, 4.0], "sum"), [0.0, -1.0, 1.0])
+    np.testing.assert_array_equal(l1_loss_grad([1.0, 2.0, 5.0, 0.0], [1.0, 3.0, 4.0, 0.0]), [0.0, -0.25, 0.25, 0.0])
+
+
+def test_huber_gradient_is_clipped_error():
+    pred, target = np.array([0.0, 0.5, 3.0, -4.0]), np.zeros(4)
+    np.testing.assert_array_equal(huber_loss_grad(pred, target, 1.0, "sum"), [0.0, 0.5, 1.0, -1.0])
+    np.testing.assert_array_equal(huber_loss_grad(pred, target, 2.0, "mean"), [0.0, 0.125, 0.5, -0.5])
