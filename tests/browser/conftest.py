@@ -82,6 +82,7 @@ def notebook(page, lab_server, request):
 
     def _open(path: str, timeout: float = 180.0):
         open_and_run(page, lab_server, path, timeout)
+        lab.wait_figures_painted(page)  # every figure drawn: a blank one fails here
         lab.screenshot(page, ARTIFACTS / f"{request.node.name}-start.png")
         return page
 

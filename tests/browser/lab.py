@@ -514,6 +514,30 @@ def element_screenshot(locator, path) -> Path:
     return path
 
 
+def wait_figures_painted(page, timeout: float = 30.0) -> int:
+    """Wait until every ipympl image canvas on the page holds non-blank pixels.
+
+    Run All returns when the kernel is idle, but ipympl paints each figure only
+    after its first image message arrives; screenshots taken before then show
+    empty boxes. Returns the number of figures; raises TimeoutError if some stay blank.
+    """
+    script = f"""() => Array.from(document.querySelectorAll('{FIGURE_CANVAS_DIV}')).map(div => {{
+        const c = div.querySelector('canvas');
+        if (!c || !c.width || !c.height) return false;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < d.length; i += 4 * 97) if (d[i] !== 0) return true;
+        return false;
+    }})"""
+    deadline = time.monotonic() + timeout
+    while True:
+        painted = page.evaluate(script)
+        if all(painted):
+            return len(painted)
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{painted.count(False)} of {len(painted)} figures still blank after {timeout:.0f} s")
+        page.wait_for_timeout(100)
+
+
 def screenshot_widget_outputs(page, out_dir) -> list[Path]:
     """One screenshot per cell whose output holds a widget or figure: cellNN.png."""
     out_dir = Path(out_dir)
@@ -589,6 +613,7 @@ def main(argv=None) -> int:
                 t_run = time.monotonic()
                 errors = cell_errors(page)
                 counts = widget_counts(page)
+                print(f"figures painted: {wait_figures_painted(page)}")
                 shots = screenshot_widget_outputs(page, out)
                 page.locator(".jp-WindowedPanel-outer, .jp-Notebook").first.evaluate("e => e.scrollTop = 0")
                 screenshot(page, out / "top.png")

@@ -1,0 +1,232 @@
+"""Widgets of 01_norm without a browser: drag the tip, move every slider, check the plotted numbers.
+
+References are numpy's own norms, never helpers.norms.
+"""
+
+import re
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.backend_bases import MouseButton, MouseEvent
+
+from helpers.plots import set_style
+from helpers.plots.norm import P_STOPS
+from helpers.widgets.norm import build_ndim_explorer, build_norm_explorer
+from tests.mouse import drag
+
+
+@pytest.fixture
+def explorer():
+    set_style()
+    w = build_norm_explorer(x=(3.0, 2.0), p=2.0, limit=4.0)
+    w.fig.canvas.draw()
+    yield w
+    plt.close(w.fig)
+
+
+def numbers_after(label: str, text: str) -> float:
+    """The number printed right after e.g. 'L1 = ' in a readout."""
+    match = re.search(re.escape(label) + r"\s*=\s*(-?[\d.]+)", text)
+    assert match, f"{label!r} not found in {text!r}"
+    return float(match.group(1))
+
+
+def plain(html_text: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html_text)
+
+
+def test_drag_tip_moves_paths_labels_sliders_and_readout(explorer):
+    w = explorer
+    drag(w.plot.ax_vec, (3.0, 2.0), (-1.5, 2.5), steps=6, offset_px=(3, -2))
+    x = np.array([-1.5, 2.5])
+    np.testing.assert_allclose(w.plot.x, x, atol=1e-12)
+    np.testing.assert_allclose(np.asarray(w.plot.l1_path.get_data()), [[0, -1.5, -1.5], [0, 0, 2.5]])
+    np.testing.assert_allclose(np.asarray(w.plot.l2_segment.get_data()), [[0, -1.5], [0, 2.5]])
+    np.testing.assert_allclose(np.asarray(w.plot.tip.get_data()).ravel(), x)
+    assert (w.controls["x1"].value, w.controls["x2"].value) == pytest.approx((-1.5, 2.5))
+    assert w.plot.l1_text.get_text() == f"L1 = {np.linalg.norm(x, 1):.2f}"
+    assert w.plot.l2_text.get_text() == f"L2 = {np.linalg.norm(x):.2f}"
+    text = plain(w.readout.value)
+    assert numbers_after("L1", text) == pytest.approx(np.linalg.norm(x, 1), abs=0.00501)
+    assert numbers_after("L2", text) == pytest.approx(np.linalg.norm(x), abs=0.00501)
+    assert numbers_after("L∞", text) == pytest.approx(np.abs(x).max(), abs=0.00501)
+    assert numbers_after("L0", text) == 2
+    # The dashed curve through the tip has the tip's L2 size everywhere (p = 2: a circle).
+    level = np.asarray(w.plot.lp_level.get_data())
+    np.testing.assert_allclose(np.linalg.norm(level, axis=0), np.linalg.norm(x), rtol=1e-9)
+    assert w.messages.text == ""
+
+
+def test_drag_snaps_onto_an_axis_and_l0_drops_to_one(explorer):
+    w = explorer
+    drag(w.plot.ax_vec, (3.0, 2.0), (2.5, 0.03), steps=4)
+    np.testing.assert_allclose(w.plot.x, [2.5, 0.0], atol=1e-12)
+    text = plain(w.readout.value)
+    assert numbers_after("L0", text) == 1
+    # One non-zero entry: L1 = L2 = L-infinity.
+    assert numbers_after("L1", text) == numbers_after("L2", text) == numbers_after("L∞", text) == 2.5
+
+
+def send(w, name, point, button=None):
+    """One mouse event at ``point`` (data coordinates of the vector panel)."""
+    canvas = w.fig.canvas
+    x, y = w.plot.ax_vec.transData.transform(point)
+    canvas.callbacks.process(name, MouseEvent(name, canvas, x, y, button=button))
+
+
+def test_release_position_wins_when_the_last_move_arrives_late(explorer):
+    """ipympl may deliver the last throttled move after the release: the release position counts."""
+    w = explorer
+    send(w, "button_press_event", (3.0, 2.0), MouseButton.LEFT)
+    send(w, "motion_notify_event", (1.0, 1.0))
+    send(w, "button_release_event", (-2.0, 1.5), MouseButton.LEFT)
+    send(w, "motion_notify_event", (0.5, 0.5))            # the late move: ignored
+    np.testing.assert_allclose(w.plot.x, [-2.0, 1.5], atol=1e-12)
+    assert (w.controls["x1"].value, w.controls["x2"].value) == pytest.approx((-2.0, 1.5))
+
+
+def test_slider_echo_during_a_drag_does_not_pull_the_tip_back(explorer):
+    """A frontend may send back an older slider value mid-drag; the mouse stays the truth."""
+    w = explorer
+    send(w, "button_press_event", (3.0, 2.0), MouseButton.LEFT)
+    send(w, "motion_notify_event", (-1.0, -2.0))
+    w.controls["x1"].value = 2.7                        # the late echo
+    np.testing.assert_allclose(w.plot.x, [-1.0, -2.0], atol=1e-12)
+    send(w, "button_release_event", (-1.0, -2.0), MouseButton.LEFT)
+    assert (w.controls["x1"].value, w.controls["x2"].value) == pytest.approx((-1.0, -2.0))
+    w.controls["x1"].value = 0.5                        # after the drag, sliders drive again
+    np.testing.assert_allclose(w.plot.x, [0.5, -2.0], atol=1e-12)
+
+
+def test_press_away_from_the_tip_moves_nothing(explorer):
+    w = explorer
+    drag(w.plot.ax_vec, (-3.0, -3.0), (1.0, 1.0))
+    np.testing.assert_allclose(w.plot.x, [3.0, 2.0])
+
+
+def test_drag_is_kept_inside_the_axes(explorer):
+    w = explorer
+    drag(w.plot.ax_vec, (3.0, 2.0), (3.99, -3.99), steps=3)
+    assert np.all(np.abs(w.plot.x) <= 0.95 * 4.0 + 1e-12)
+
+
+@pytest.mark.parametrize("p", P_STOPS, ids=lambda p: f"p{p:g}")
+def test_p_slider_morphs_the_unit_ball(explorer, p):
+    w = explorer
+    w.controls["p"].value = p
+    ball = np.asarray(w.plot.ball.get_data())
+    np.testing.assert_allclose(np.linalg.norm(ball, ord=p, axis=0), 1.0, rtol=1e-9)
+    x = np.array([3.0, 2.0])
+    size = np.sum(np.abs(x) ** p) ** (1 / p) if np.isfinite(p) else np.abs(x).max()
+    direction = np.asarray(w.plot.direction.get_data()).ravel()
+    np.testing.assert_allclose(direction, x / size, rtol=1e-9)
+    level = np.asarray(w.plot.lp_level.get_data())
+    np.testing.assert_allclose(np.linalg.norm(level, ord=p, axis=0), size, rtol=1e-9)
+    assert w.plot.p_text.get_text() == ("p = ∞" if np.isinf(p) else f"p = {p:g}")
+    assert w.plot.chord.get_visible() == (p < 1)
+    text = plain(w.readout.value)
+    assert numbers_after("Lp", text) == pytest.approx(size, abs=0.00501)
+    if p < 1:
+        assert "triangle inequality fails" in text
+        both = 2 ** (1 / p)  # ||e1 + e2||_p for the two unit vectors
+        assert f"= 2.00 &lt; " in w.readout.value and f"{both:.2f}" in text
+    else:
+        assert "triangle inequality fails" not in text
+
+
+def test_reference_diamond_and_circle_stay_put(explorer):
+    w = explorer
+    lines = w.plot.ax_ball.get_lines()[2:4]  # after the two axis lines: diamond, circle
+    before = [np.asarray(line.get_data()).copy() for line in lines]
+    for p in P_STOPS:
+        w.controls["p"].value = p
+    for line, old in zip(lines, before):
+        np.testing.assert_array_equal(np.asarray(line.get_data()), old)
+    np.testing.assert_allclose(np.abs(before[0]).sum(axis=0), 1.0, rtol=1e-9)   # diamond
+    np.testing.assert_allclose(np.hypot(*before[1]), 1.0, rtol=1e-9)           # circle
+
+
+def test_coordinate_sliders_move_the_tip(explorer):
+    w = explorer
+    w.controls["x1"].value = -2.0
+    w.controls["x2"].value = -3.0
+    np.testing.assert_allclose(np.asarray(w.plot.tip.get_data()).ravel(), [-2.0, -3.0])
+    assert numbers_after("L1", plain(w.readout.value)) == 5.0
+
+
+def test_slider_float_dust_still_lands_exactly_on_an_axis(explorer):
+    w = explorer
+    dusty = -3.8 + 38 * 0.1         # min + k * step, as a slider frontend computes it: 4.4e-16
+    assert dusty != 0.0
+    w.controls["x1"].value = dusty
+    assert w.plot.x[0] == 0.0
+    assert numbers_after("L0", plain(w.readout.value)) == 1
+
+
+def test_inequality_chain_in_the_readout(explorer):
+    w = explorer
+    w.set_vector((1.2, -3.1))
+    x = np.array([1.2, -3.1])
+    chain = plain(w.readout.value).split("On your vector:")[1]
+    values = [float(v) for v in re.findall(r"=\s*(-?[\d.]+)", chain)]
+    expected = [np.abs(x).max(), np.linalg.norm(x), np.abs(x).sum(), np.sqrt(2) * np.linalg.norm(x)]
+    np.testing.assert_allclose(values, expected, atol=0.005)
+    assert "✗" not in w.readout.value and w.readout.value.count("✓") == 3
+
+
+def test_bad_vector_shows_an_error_and_the_widget_keeps_working(explorer):
+    w = explorer
+    w.set_vector((float("nan"), 1.0))
+    assert "ValueError" in w.messages.text and "NaN" in w.messages.text
+    np.testing.assert_allclose(w.plot.x, [3.0, 2.0])
+    w.set_vector((1.0, 1.0, 1.0))
+    assert "2 entries" in w.messages.text
+    w.set_vector((1.0, -1.0))
+    assert w.messages.text == ""
+    np.testing.assert_allclose(w.plot.x, [1.0, -1.0])
+    drag(w.plot.ax_vec, (1.0, -1.0), (2.0, 2.0))
+    np.testing.assert_allclose(w.plot.x, [2.0, 2.0], atol=1e-12)
+
+
+def test_static_png_for_frontends_without_widgets(explorer):
+    bundle = explorer._repr_mimebundle_()
+    assert "image/png" in bundle
+
+
+def test_ndim_slider_keeps_the_k_largest_entries():
+    set_style()
+    w = build_ndim_explorer(n=12, seed=3)
+    w.fig.canvas.draw()
+    full = np.array([bar.get_height() for bar in w.plot.bars])
+    assert np.count_nonzero(full) == 12
+    for k in (1, 4, 7, 12):
+        w.controls["k"].value = k
+        heights = np.array([bar.get_height() for bar in w.plot.bars])
+        keep = np.argsort(-np.abs(full))[:k]
+        expected = np.zeros(12)
+        expected[keep] = full[keep]
+        np.testing.assert_array_equal(heights, expected)
+        ratio = np.abs(expected).sum() / np.linalg.norm(expected)
+        np.testing.assert_allclose(np.asarray(w.plot.current.get_data()).ravel(), [k, ratio])
+        assert 1 - 1e-12 <= ratio <= np.sqrt(k) + 1e-12
+        text = plain(w.readout.value)
+        assert numbers_after("L0", text) == k
+        assert numbers_after("L1", text) == pytest.approx(np.abs(expected).sum(), abs=5.001e-4)
+    plt.close(w.fig)
+
+
+def test_ndim_bad_k_shows_an_error_and_the_slider_still_works():
+    set_style()
+    w = build_ndim_explorer(n=8, seed=1)
+    w.show_k(0)
+    assert "ValueError" in w.messages.text and "k must be between 1 and n = 8" in w.messages.text
+    w.controls["k"].value = 2
+    heights = np.array([bar.get_height() for bar in w.plot.bars])
+    assert np.count_nonzero(heights) == 2
+    plt.close(w.fig)
+
+
+def test_ndim_rejects_a_bad_length():
+    with pytest.raises(ValueError, match="n must be an integer >= 2"):
+        build_ndim_explorer(n=1)
