@@ -21,4 +21,6 @@ def drag(ax, start, end, *, steps: int = 5, offset_px=(0.0, 0.0)):
     for k in range(1, steps + 1):
         t = k / steps
         _send(fig, "motion_notify_event", x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+    # Release where ``end`` is shown now (a widget may have moved its axes during the drag).
+    x1, y1 = ax.transData.transform(end)
     _send(fig, "button_release_event", x1, y1, MouseButton.LEFT)

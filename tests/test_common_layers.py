@@ -5,6 +5,7 @@ import base64
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from matplotlib.backend_bases import MouseButton, MouseEvent
 
 from helpers.plots import Blitter, new_figure, set_style
 from helpers.widgets import CourseWidget, DragPoints, MessageArea
@@ -61,6 +62,22 @@ def test_drag_moves_nearest_point_only(scatter):
     np.testing.assert_allclose(points[0], (2.0, 2.0))
 
 
+def test_release_position_is_applied(scatter):
+    """ipympl may deliver the last throttled move after the release: the release itself places the point."""
+    fig, ax, points, line = scatter
+    released = []
+    DragPoints(ax, lambda: points, lambda i, x, y: points.__setitem__(i, (x, y)),
+               on_release=released.append)
+    fig.canvas.draw()
+    x0, y0 = ax.transData.transform((8.0, 3.0))
+    x1, y1 = ax.transData.transform((6.5, 7.5))
+    for name, (x, y), button in (("button_press_event", (x0, y0), MouseButton.LEFT),
+                                 ("button_release_event", (x1, y1), MouseButton.LEFT)):
+        fig.canvas.callbacks.process(name, MouseEvent(name, fig.canvas, x, y, button=button))
+    np.testing.assert_allclose(points[2], (6.5, 7.5), atol=1e-9)
+    assert released == [2]
+
+
 def test_press_far_from_every_point_drags_nothing(scatter):
     fig, ax, points, line = scatter
     original = points.copy()
@@ -83,7 +100,7 @@ def test_error_in_drag_callback_is_shown_and_widget_keeps_working(scatter):
     DragPoints(ax, lambda: points, on_drag, messages=messages)
     drag(ax, (2.0, 2.0), (4.0, 2.0), steps=1)  # press, move (fails), release
     assert "ValueError" in messages.text and "x went somewhere odd" in messages.text
-    drag(ax, (2.0, 2.0), (6.0, 2.0), steps=3)  # the point stayed put; drag it again
+    drag(ax, (4.0, 2.0), (6.0, 2.0), steps=3)  # the release put it at (4, 2); drag it on
     assert messages.text == ""
     np.testing.assert_allclose(points[0], (6.0, 2.0), atol=1e-9)
 

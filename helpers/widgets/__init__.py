@@ -24,6 +24,36 @@ import io
 import ipywidgets as widgets
 import numpy as np
 
+SLIDER_STYLE = {"description_width": "initial"}  # long descriptions stay readable
+
+
+def figure_view(fig):
+    """The widget that shows ``fig``: its ipympl canvas, or a static PNG on other backends."""
+    if isinstance(fig.canvas, widgets.DOMWidget):
+        return fig.canvas
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return widgets.Image(value=buf.getvalue(), format="png")
+
+
+def snap_to_step(values, step: float) -> np.ndarray:
+    """Round to the nearest multiple of ``step``, exactly (no 1e-16 left over, no -0.0).
+
+    A slider's frontend computes values as min + k * step, which leaves float dust
+    (3.0 - 30 * 0.1 is not 0.0); this puts a value that looks like 0 exactly on 0.
+    """
+    return np.round(np.round(np.asarray(values, dtype=float) / step) * step, 10) + 0.0
+
+
+def set_quietly(syncing: list, sliders, values) -> None:
+    """Set ``sliders`` to ``values`` with ``syncing[0]`` raised, so their observers skip the redraw."""
+    syncing[0] = True
+    try:
+        for slider, value in zip(sliders, values):
+            slider.value = float(value)
+    finally:
+        syncing[0] = False
+
 
 class MessageArea:
     """An HTML line under a widget that shows errors and notices (never hides them)."""
@@ -87,7 +117,10 @@ class DragPoints:
 
     ``get_points()`` returns the current points as an (n, 2) array in data
     coordinates; ``on_drag(index, x, y)`` is called for every move while a point
-    is held; ``on_release(index)`` when it is let go. The point picked is the
+    is held, and once more at the release position (ipympl throttles moves to one
+    per 33 ms and may deliver the last one after the release, so without this the
+    point stops short of where the learner let go); ``on_release(index)`` is
+    called when it is let go. The point picked is the
     nearest one within ``radius_px`` screen pixels of the press. The handlers
     ``press``, ``move`` and ``release`` take matplotlib mouse events, so tests can
     call them (or ``canvas.callbacks.process``) without a browser.
@@ -133,7 +166,11 @@ class DragPoints:
 
     def release(self, event) -> None:
         index, self.active = self.active, None
-        if index is not None and self.on_release is not None:
+        if index is None:
+            return
+        if event.inaxes is self.ax and event.xdata is not None:
+            self.on_drag(index, event.xdata, event.ydata)
+        if self.on_release is not None:
             self.on_release(index)
 
 

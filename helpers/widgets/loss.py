@@ -10,8 +10,8 @@ from helpers.losses import l1_loss, l2_loss, mae, mse, rmse
 from helpers.norms import l1_norm, l2_norm
 from helpers.plots import HUBER_COLOR, L1_COLOR, L2_COLOR
 from helpers.plots.loss import UNIT_STOPS, CrossingFigure, ErrorBarsFigure
-from helpers.widgets import CourseWidget, MessageArea
-from helpers.widgets.norm import SLIDER_STYLE, drag_points, figure_view, set_quietly, snap_to_step
+from helpers.widgets import (SLIDER_STYLE, CourseWidget, DragPoints, MessageArea, figure_view, set_quietly,
+                             snap_to_step)
 
 TARGET = (2.0, 3.5, 1.0, 4.0, 2.5)
 PREDICTION = (2.5, 3.0, 1.8, 6.0, 2.2)
@@ -106,9 +106,9 @@ def build_loss_explorer(target=TARGET, pred=PREDICTION, *, y_range=(-1.0, 7.0),
     for slider in sliders:
         slider.observe(messages.guard(on_slider), names="value")
     # While dragging only the figure and readout change; the sliders follow on release.
-    drag = drag_points(plot.ax_pred, lambda: np.column_stack([plot.index, plot.pred]),
-                       lambda i, x, y: set_prediction(i, y, sync=False), messages,
-                       on_release=lambda i: sync_sliders(plot.pred))
+    drag = DragPoints(plot.ax_pred, lambda: np.column_stack([plot.index, plot.pred]),
+                      lambda i, x, y: set_prediction(i, y, sync=False),
+                      on_release=lambda i: sync_sliders(plot.pred), radius_px=14, messages=messages)
     columns = [widgets.VBox(sliders[k::2]) for k in range(2)]
     layout = widgets.VBox([figure_view(plot.fig), widgets.HBox(columns), readout, messages.widget])
     layout.add_class("course-02-loss-explorer")

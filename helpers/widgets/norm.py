@@ -9,62 +9,8 @@ from helpers._checks import as_vector
 from helpers.norms import l0_count, l1_norm, l2_norm, linf_norm, lp_norm, triangle_gap
 from helpers.plots import HUBER_COLOR, L1_COLOR, L2_COLOR
 from helpers.plots.norm import P_STOPS, NDimNormFigure, VectorNormFigure, p_label
-from helpers.widgets import CourseWidget, DragPoints, MessageArea
-
-SLIDER_STYLE = {"description_width": "initial"}
-
-
-def figure_view(fig):
-    """The widget that shows ``fig``: its ipympl canvas, or a static PNG on other backends."""
-    if isinstance(fig.canvas, widgets.DOMWidget):
-        return fig.canvas
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return widgets.Image(value=buf.getvalue(), format="png")
-
-
-def snap_to_step(values, step: float) -> np.ndarray:
-    """Round to the nearest multiple of ``step``, exactly (no 1e-16 left over, no -0.0).
-
-    A slider's frontend computes values as min + k * step, which leaves float dust
-    (3.0 - 30 * 0.1 is not 0.0); this puts a tip that looks on an axis exactly on it.
-    """
-    return np.round(np.round(np.asarray(values, dtype=float) / step) * step, 10) + 0.0
-
-
-def set_quietly(syncing: list, sliders, values) -> None:
-    """Set ``sliders`` to ``values`` with ``syncing[0]`` raised, so their observers skip the redraw."""
-    syncing[0] = True
-    try:
-        for slider, value in zip(sliders, values):
-            slider.value = float(value)
-    finally:
-        syncing[0] = False
-
-
-def drag_points(ax, get_points, on_drag, messages: MessageArea, *, on_release=None,
-                radius_px: float = 14.0) -> DragPoints:
-    """DragPoints that also puts the point where the mouse is released, then calls ``on_release``.
-
-    ipympl throttles mouse moves (one per 33 ms) and can deliver the last one after
-    the release, when DragPoints has already let go; without this the point stops a
-    few pixels short of where the learner let go.
-    """
-    released = {}
-    # Registered before DragPoints, so the release event is known when on_release runs.
-    ax.figure.canvas.mpl_connect("button_release_event", lambda event: released.update(event=event))
-
-    def finish(index):
-        event = released.get("event")
-        if event is not None and event.inaxes is ax and event.xdata is not None:
-            on_drag(index, event.xdata, event.ydata)
-        if on_release is not None:
-            on_release(index)
-
-    return DragPoints(ax, get_points, on_drag, on_release=finish, radius_px=radius_px, messages=messages)
-
+from helpers.widgets import (SLIDER_STYLE, CourseWidget, DragPoints, MessageArea, figure_view, set_quietly,
+                             snap_to_step)
 
 def _check(ok: bool) -> str:
     return '<span style="color:#1a7f37">✓</span>' if ok else '<span style="color:#b00020">✗</span>'
@@ -177,9 +123,9 @@ def build_norm_explorer(x=(3.0, 2.0), p=2.0, *, limit: float = 4.0, snap: float 
     for control in coordinate.values():
         control.observe(messages.guard(on_coordinate), names="value")
     # While dragging only the figure and readout change; the sliders follow on release.
-    drag = drag_points(plot.ax_vec, lambda: plot.x[None, :],
-                       lambda i, px, py: set_vector((px, py), sync=False), messages,
-                       on_release=lambda i: sync_sliders(plot.x))
+    drag = DragPoints(plot.ax_vec, lambda: plot.x[None, :],
+                      lambda i, px, py: set_vector((px, py), sync=False),
+                      on_release=lambda i: sync_sliders(plot.x), radius_px=14, messages=messages)
     layout = widgets.VBox([
         figure_view(plot.fig),
         widgets.HBox([p_slider, coordinate["x1"], coordinate["x2"]]),

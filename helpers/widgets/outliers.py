@@ -21,10 +21,8 @@ from helpers.losses import huber_loss, mae, mse
 from helpers.outliers import noisy_line, outlier_for
 from helpers.plots import HUBER_COLOR, L1_COLOR, L2_COLOR
 from helpers.plots.outliers import MAX_ABS, ConstantFitFigure, LineFitFigure
-from helpers.widgets import CourseWidget, DragPoints, MessageArea
-from helpers.widgets.norm import figure_view
+from helpers.widgets import SLIDER_STYLE, CourseWidget, DragPoints, MessageArea, figure_view
 
-SLIDER_STYLE = {"description_width": "initial"}
 LOSSES = ("l2", "l1", "huber")
 ROW_NAMES = {"l2": ("L2 line", L2_COLOR), "l1": ("L1 line", L1_COLOR), "huber": ("Huber line", HUBER_COLOR)}
 MAX_ADDED = 8

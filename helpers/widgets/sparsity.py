@@ -19,8 +19,7 @@ import numpy as np
 from helpers.geometry import constrained_optimum, constrained_path, quadratic_from_correlation
 from helpers.plots.sparsity import ChatterFigure, GeometryFigure, PathFigure
 from helpers.regularization import L1_METHODS, gradient_descent, lasso_path, ridge_path
-from helpers.widgets import CourseWidget, DragPoints, MessageArea
-from helpers.widgets.norm import figure_view
+from helpers.widgets import CourseWidget, DragPoints, MessageArea, figure_view
 
 _LABEL_STYLE = {"description_width": "initial"}
 

@@ -30,8 +30,7 @@ from helpers.regularization import (
     ridge_path,
     stable_learning_rate,
 )
-from helpers.widgets import CourseWidget, MessageArea
-from helpers.widgets.norm import SLIDER_STYLE, figure_view
+from helpers.widgets import SLIDER_STYLE, CourseWidget, MessageArea, figure_view
 
 ETA_STOPS = (0.05, 0.8, 0.05)      # min, max, step of the learning-rate slider
 L2_STOPS = (0.0, 3.0, 0.1)         # lambda (L2)
