@@ -97,7 +97,7 @@ def test_lambda_slider_moves_the_l2_path_curves_and_star(fresh, problem, lam):
     np.testing.assert_allclose(star, ridge_minimizer(X, y, lam), atol=1e-9)
     for k, target in enumerate(side.targets):
         assert np.ravel(target.get_ydata())[0] == pytest.approx(star[k])
-    assert f"λ = {lam:.2f}" in side.label.get_text()
+    assert f"λ = {lam:.2f}, η = 0.10" in fresh.readout.value
     assert f"1 − 2ηλ = {1 - 2 * 0.1 * lam:.3f}" in fresh.readout.value
     if lam != 0.5:
         assert not np.array_equal(before, pixels(fresh.fig)), "the blit did not change the canvas"
@@ -111,7 +111,7 @@ def test_alpha_slider_moves_the_l1_path_and_star(fresh, problem, alpha):
     np.testing.assert_allclose(path_of(fresh.plot.l1), expected, atol=1e-10)
     star = np.ravel(fresh.plot.l1.optimum.get_data())
     np.testing.assert_allclose(star, lasso_minimizer(X, y, alpha), atol=1e-8)
-    assert f"α = {alpha:.2f}" in fresh.plot.l1.label.get_text()
+    assert f"α = {alpha:.2f}, η = 0.10" in fresh.readout.value
     assert f"ηα = {0.1 * alpha:.3f}" in fresh.readout.value
 
 
@@ -147,7 +147,7 @@ def test_eta_slider_changes_both_runs_and_the_shrink_factor(fresh, problem):
     np.testing.assert_allclose(path_of(fresh.plot.l1),
                                recurrence(X, y, lr=0.3, steps=STEPS, l1=0.5), atol=1e-10)
     assert f"1 − 2ηλ = {1 - 2 * 0.3 * 0.5:.3f}" in fresh.readout.value
-    assert "η = 0.30" in fresh.plot.l2.label.get_text()
+    assert "λ = 0.50, η = 0.30" in fresh.readout.value
 
 
 def test_negative_shrink_factor_is_named(fresh):
@@ -308,7 +308,7 @@ def test_values_off_by_rounding_use_the_precomputed_tables(fresh):
     fresh.controls["lam"].value = 0.1 + 0.2          # 0.30000000000000004, as a browser may send
     fresh.controls["eta"].value = 0.15000000000000002
     assert len(fresh.tables._runs) == runs_before, "a rounding difference caused a recomputation"
-    assert "λ = 0.30" in fresh.plot.l2.label.get_text()
+    assert "λ = 0.30, η = 0.15" in fresh.readout.value
 
 
 def test_both_runs_diverging_are_both_named(fresh, problem):

@@ -79,7 +79,6 @@ class _Side:
     """One column of :class:`TrajectoryFigure`: contours, path, end point, minimizer, curves."""
 
     def __init__(self, ax_path, ax_steps, color, name, blitter):
-        box = dict(boxstyle="round,pad=0.25", fc="white", ec="none", alpha=0.9)
         self.contours = blitter.add(ax_path.add_collection(
             LineCollection([], colors=MUTED_COLOR, linewidths=1.0)))
         (self.path,) = ax_path.plot([], [], "-o", color=color, ms=3, lw=1.5,
@@ -88,25 +87,22 @@ class _Side:
                                    label="last step")
         (self.optimum,) = ax_path.plot([], [], "*", color="black", ms=14,
                                        label="minimizer of J")
-        self.label = ax_path.text(0.03, 0.97, "", transform=ax_path.transAxes, ha="left",
-                                  va="top", fontsize=11, color=color, fontweight="bold", bbox=box)
         self.curves = [ax_steps.plot([], [], ls=style, color=color, label=f"$w_{i + 1}$")[0]
                        for i, style in enumerate(WEIGHT_STYLES)]
         self.targets = [ax_steps.axhline(0.0, ls=style, color="black", lw=1.0, alpha=0.6)
                         for style in WEIGHT_STYLES]
-        for artist in (self.path, self.end, self.optimum, self.label, *self.curves,
+        for artist in (self.path, self.end, self.optimum, *self.curves,
                        *self.targets):
             blitter.add(artist)
         self.name = name
 
-    def update(self, *, segments, path, optimum, label):
+    def update(self, *, segments, path, optimum):
         path = np.asarray(path, dtype=float).reshape(-1, 2)
         steps = np.arange(len(path))
         self.contours.set_segments(segments)
         self.path.set_data(path[:, 0], path[:, 1])
         self.end.set_data(path[-1:, 0], path[-1:, 1])
         self.optimum.set_data([optimum[0]], [optimum[1]])
-        self.label.set_text(label)
         for k, (curve, target) in enumerate(zip(self.curves, self.targets)):
             curve.set_data(steps, path[:, k])
             target.set_ydata([optimum[k], optimum[k]])
@@ -117,8 +113,9 @@ class TrajectoryFigure:
 
     ``update(l1=dict, l2=dict)``: each dict has ``segments`` (contours of J),
     ``path`` ((k, 2) iterates, cut where a run diverged), ``optimum`` (the
-    minimizer of J) and ``label`` (the penalty's value as text). Limits stay fixed,
-    so every update is a blit.
+    minimizer of J). The values of alpha, lambda and eta are shown by the widget's
+    readout, not on the canvas (text costs half of a blit). Limits stay fixed, so
+    every update is a blit.
     """
 
     def __init__(self, *, steps: int, limit: float = 2.5, weight_limit: float = 2.5,

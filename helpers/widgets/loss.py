@@ -78,8 +78,8 @@ def build_loss_explorer(target=TARGET, pred=PREDICTION, *, y_range=(-1.0, 7.0),
     syncing = [False]
 
     def show(pred_now):
+        plot.update(pred_now)  # the frame first: it is what the learner watches
         readout.value = loss_readout(pred_now, target)
-        plot.update(pred_now)
 
     def redraw():
         """Redraw from the sliders."""
@@ -158,8 +158,8 @@ def build_crossing_explorer(e: float = 0.5, unit: float = 1.0) -> CourseWidget:
     readout.add_class("course-02-crossing-readout")
 
     def redraw():
+        plot.update(e_slider.value, unit_slider.value)  # the frame first, then the table
         readout.value = crossing_readout(e_slider.value, unit_slider.value)
-        plot.update(e_slider.value, unit_slider.value)
 
     guarded_redraw = messages.guard(redraw)
     for control in (e_slider, unit_slider):

@@ -93,8 +93,8 @@ def build_norm_explorer(x=(3.0, 2.0), p=2.0, *, limit: float = 4.0, snap: float 
     syncing = [False]
 
     def show(vector):
+        plot.update(vector, p_slider.value)  # the frame first: it is what the learner watches
         readout.value = norm_readout(vector, p_slider.value)
-        plot.update(vector, p_slider.value)
 
     def redraw():
         """Redraw from the controls (p and the x₁, x₂ sliders)."""
@@ -171,8 +171,8 @@ def build_ndim_explorer(n: int = 12, *, seed: int = 0) -> CourseWidget:
     readout.add_class("course-01-ndim-readout")
 
     def redraw():
+        plot.update(k_slider.value)  # the frame first, then the table
         readout.value = ndim_readout(plot.vector(k_slider.value))
-        plot.update(k_slider.value)
 
     guarded_redraw = messages.guard(redraw)
     k_slider.observe(lambda change: guarded_redraw(), names="value")

@@ -131,13 +131,13 @@ def trajectory_readout(tables: TrajectoryTables, eta: float, alpha: float, lam: 
         weights, diverged_at = tables.run(kind, eta, value)
         optimum = tables.optimum(kind, value)
         if kind == "l1":
-            head = (f'<b style="color:#D55E00">L1, α = {value:.2f}</b>: each step pushes every '
+            head = (f'<b style="color:#D55E00">L1, α = {value:.2f}, η = {eta:.2f}</b>: each step pushes every '
                     f"non-zero weight toward 0 by ηα = {eta * value:.3f}")
         else:
             factor = shrinkage_factor(eta, value)
             flip = (' <b style="color:#b00020">&lt; 0: the decay part flips the sign every step</b>'
                     if factor < 0 else "")
-            head = (f'<b style="color:#0072B2">L2, λ = {value:.2f}</b>: shrink factor '
+            head = (f'<b style="color:#0072B2">L2, λ = {value:.2f}, η = {eta:.2f}</b>: shrink factor '
                     f"1 − 2ηλ = {factor:.3f}{flip}")
         if diverged_at >= 0:
             tail = f"diverged at step {diverged_at} (η = {eta:.2f} &gt; stable {stable:.3f})"
@@ -183,12 +183,11 @@ def build_trajectory_explorer(X, y, *, w0=(-1.5, 2.0), steps: int = 50, alpha: f
     readout = widgets.HTML()
     readout.add_class("course-04-readout")
 
-    def side(kind, eta, value, symbol):
+    def side(kind, eta, value):
         weights, diverged_at = tables.run(kind, eta, value)
         return dict(segments=tables.contours(kind, value),
                     path=_finite_path(weights, diverged_at),
-                    optimum=tables.optimum(kind, value),
-                    label=f"{symbol} = {value:.2f}, η = {eta:.2f}")
+                    optimum=tables.optimum(kind, value))
 
     def redraw():
         eta_v = snap(float(controls["eta"].value), tables.etas)
@@ -199,7 +198,7 @@ def build_trajectory_explorer(X, y, *, w0=(-1.5, 2.0), steps: int = 50, alpha: f
                 raise ValueError(f"{name} must be >= 0 (a penalty strength); got {value:g}")
         if eta_v <= 0:
             raise ValueError(f"η must be > 0 (a learning rate); got {eta_v:g}")
-        plot.update(l1=side("l1", eta_v, alpha_v, "α"), l2=side("l2", eta_v, lam_v, "λ"))
+        plot.update(l1=side("l1", eta_v, alpha_v), l2=side("l2", eta_v, lam_v))
         readout.value, notices = trajectory_readout(tables, eta_v, alpha_v, lam_v)
         if notices:
             messages.show_notice(" ".join(notices))
