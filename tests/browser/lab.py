@@ -18,6 +18,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -493,6 +494,92 @@ def wait_text(page, locator, expected: str, timeout: float = 10.0) -> str:
     return _poll(page, lambda: text_of(locator), lambda t: t == expected, timeout)
 
 
+def wait_for(page, read, done, timeout: float = 10.0):
+    """Call read() every 50 ms until done(value) or timeout; returns the last value (no raise)."""
+    return _poll(page, read, done, timeout)
+
+
+def wait_contains(page, locator, part: str, timeout: float = 8.0) -> str:
+    """Wait until text_of(locator) contains `part` (or timeout); returns the last text."""
+    return _poll(page, lambda: text_of(locator), lambda t: part in t, timeout)
+
+
+def eventually(page, check, expect=None, timeout: float = 20.0):
+    """settle(page), then call check() (and expect(*its result)) until neither raises AssertionError.
+
+    The kernel may still be catching up with queued slider or mouse events on a
+    busy machine. Returns check()'s result; after `timeout` the last failure is raised.
+    """
+    settle(page)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = check()
+            if expect is not None:
+                expect(*result)
+            return result
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            page.wait_for_timeout(200)
+
+
+def value_after(label: str, text: str) -> float:
+    """The number after `label =` in `text` (asserts that it is there)."""
+    match = re.search(re.escape(label) + r"\s*=\s*(-?[\d.]+)", text)
+    assert match, f"{label!r} not in {text!r}"
+    return float(match.group(1))
+
+
+def slider_readout(page, selector: str) -> str:
+    """The text a slider shows next to it (.widget-readout inside `selector`).
+
+    aria-valuenow is rounded to one decimal for a FloatSlider and is the index
+    for a SelectionSlider; the readout is what the learner reads.
+    """
+    return text_of(page.locator(f"{selector} .widget-readout"))
+
+
+def wait_drawn(page, css_class: str, timeout: float = 30.0):
+    """Locator of the widget `css_class` (scrolled into view) once its figure shows an image.
+
+    Raises AssertionError if the figure's PNG stays tiny (blank) for `timeout` s.
+    """
+    figure = find_widget(page, css_class)
+    figure.first.scroll_into_view_if_needed()
+    for _ in range(int(timeout / 0.1)):
+        if figure.locator(FIGURE_CANVAS_DIV).count() and len(canvas_pixels(figure)) > 20_000:
+            return figure
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the figure in .{css_class} was never drawn")
+
+
+def wait_canvas_still(page, figure_locator, interval: float = 0.5, timeout: float = 10.0) -> str:
+    """Wait until two hashes of the figure's pixels `interval` s apart agree; returns the hash.
+
+    Frames may keep arriving for a moment after Run All or a drag.
+    """
+    last = canvas_png_hash(figure_locator)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(interval * 1000)
+        now = canvas_png_hash(figure_locator)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+def canvas_fraction(fig, ax, point) -> tuple[float, float]:
+    """Where `point` (data coordinates of `ax`) sits in matplotlib figure `fig`, as fractions
+    from the top-left corner: a canvas_drag target, from a copy of the notebook's figure built
+    with Agg at the same size."""
+    fig.canvas.draw()
+    px, py = ax.transData.transform(point)
+    width, height = fig.canvas.get_width_height()
+    return px / width, 1 - py / height
+
+
 # --------------------------------------------------------------------------
 # Screenshots
 
@@ -549,6 +636,16 @@ def screenshot_widget_outputs(page, out_dir) -> list[Path]:
             continue
         saved.append(element_screenshot(cell.locator(".jp-Cell-outputWrapper"), out_dir / f"cell{i:02d}.png"))
     return saved
+
+
+def widget_screenshot(page, css_class: str, path, still: bool = False) -> Path:
+    """Screenshot of the first widget with `css_class` to `path`; still=True first waits until
+    its figure stops changing (frames still arriving would show a half-painted canvas)."""
+    widget = find_widget(page, css_class).first
+    if still:
+        widget.scroll_into_view_if_needed()
+        wait_canvas_still(page, widget, interval=0.4)
+    return element_screenshot(widget, path)
 
 
 # --------------------------------------------------------------------------

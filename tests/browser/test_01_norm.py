@@ -6,8 +6,6 @@ Screenshots of each widget before and after go to artifacts/screens/01/.
 
 import re
 
-import time
-
 import numpy as np
 import pytest
 
@@ -21,56 +19,13 @@ EXPLORER = "course-01-norm-explorer"
 NDIM = "course-01-ndim-explorer"
 
 
-def eventually(page, check, expect=None, timeout: float = 20.0):
-    """After the kernel settles, call ``check`` (then ``expect(*its result)``) until neither raises
-    AssertionError: the kernel may still be catching up with queued slider or mouse events on a
-    busy machine. Returns check's result; the last failure is raised."""
-    lab.settle(page)
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            result = check()
-            if expect is not None:
-                expect(*result)
-            return result
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
-
-def canvas_fraction(plot, ax, point):
-    """Where ``point`` (data coordinates of ``ax``) sits in ``plot``'s canvas, as fractions from
-    the top-left corner; ``plot`` is built with Agg from the same code and size as the notebook's."""
-    plot.fig.canvas.draw()
-    px, py = ax.transData.transform(point)
-    width, height = plot.fig.canvas.get_width_height()
-    return px / width, 1 - py / height
-
-
-def shot(page, css_class, name, folder=SCREENS):
-    """Screenshot of the widget once its figure has stopped changing (frames still arriving
-    right after Run All would show a half-painted canvas)."""
-    widget = lab.find_widget(page, css_class).first
-    widget.scroll_into_view_if_needed()
-    last, deadline = None, time.monotonic() + 10
-    while time.monotonic() < deadline:
-        now = lab.canvas_png_hash(widget)
-        if now == last:
-            break
-        last = now
-        page.wait_for_timeout(400)
-    lab.element_screenshot(widget, folder / f"{name}.png")
+def shot(page, css_class, name):
+    """Screenshot of the widget once its figure has stopped changing."""
+    lab.widget_screenshot(page, css_class, SCREENS / f"{name}.png", still=True)
 
 
 def readout(page):
     return lab.text_of(lab.find_widget(page, "course-01-readout"))
-
-
-def value_after(label, text):
-    match = re.search(re.escape(label) + r"\s*=\s*(-?[\d.]+)", text)
-    assert match, f"{label!r} not in {text!r}"
-    return float(match.group(1))
 
 
 def vector(page):
@@ -86,7 +41,7 @@ def current_p(text):
 
 
 def assert_readout_matches(page, expect=None):
-    return eventually(page, lambda: readout_matches(page), expect)
+    return lab.eventually(page, lambda: readout_matches(page), expect)
 
 
 def readout_matches(page):
@@ -95,11 +50,11 @@ def readout_matches(page):
     text = readout(page)
     p = current_p(text)
     size_p = np.abs(x).max() if np.isinf(p) else np.sum(np.abs(x) ** p) ** (1 / p)
-    assert value_after("L1", text) == pytest.approx(np.abs(x).sum(), abs=0.00501), text
-    assert value_after("L2", text) == pytest.approx(np.linalg.norm(x), abs=0.00501), text
-    assert value_after("Lp", text) == pytest.approx(size_p, abs=0.00501), text
-    assert value_after("L∞", text) == pytest.approx(np.abs(x).max(), abs=0.00501), text
-    assert value_after("L0", text) == np.count_nonzero(x), text
+    assert lab.value_after("L1", text) == pytest.approx(np.abs(x).sum(), abs=0.00501), text
+    assert lab.value_after("L2", text) == pytest.approx(np.linalg.norm(x), abs=0.00501), text
+    assert lab.value_after("Lp", text) == pytest.approx(size_p, abs=0.00501), text
+    assert lab.value_after("L∞", text) == pytest.approx(np.abs(x).max(), abs=0.00501), text
+    assert lab.value_after("L0", text) == np.count_nonzero(x), text
     assert ("triangle inequality fails" in text) == (p < 1), text
     return x, p, text
 
@@ -111,7 +66,7 @@ def tip_fraction(x):
 
     set_style()
     plot = VectorNormFigure((3.0, 4.0), 2.0, limit=5.0)
-    return canvas_fraction(plot, plot.ax_vec, x)
+    return lab.canvas_fraction(plot.fig, plot.ax_vec, x)
 
 
 def test_01_runs_and_renders_every_widget(notebook):
@@ -124,7 +79,7 @@ def test_01_runs_and_renders_every_widget(notebook):
         assert lab.find_widget(page, css).count() == 1, css
     x, p, text = assert_readout_matches(page)
     np.testing.assert_allclose(x, [3.0, 4.0])
-    assert p == 2 and value_after("L2", text) == 5.0 and value_after("L1", text) == 7.0
+    assert p == 2 and lab.value_after("L2", text) == 5.0 and lab.value_after("L1", text) == 7.0
     lab.screenshot_widget_outputs(page, SCREENS / "outputs")
 
 
@@ -143,8 +98,8 @@ def test_01_drag_the_tip(notebook):
     moved = lab.canvas_png_hash(explorer)
     lab.canvas_drag(page, explorer, tip_fraction(x), tip_fraction((2.5, 0.02)), steps=8)
     x, p, text = assert_readout_matches(page, lambda x, p, text: np.testing.assert_equal(x[1], 0.0))
-    assert value_after("L0", text) == 1
-    assert value_after("L1", text) == value_after("L2", text) == value_after("L∞", text)
+    assert lab.value_after("L0", text) == 1
+    assert lab.value_after("L1", text) == lab.value_after("L2", text) == lab.value_after("L∞", text)
     assert lab.wait_canvas_change(page, explorer, moved) != moved
     shot(page, EXPLORER, "explorer-on-axis")
     assert lab.cell_errors(page) == []
@@ -167,7 +122,7 @@ def test_01_p_slider_by_mouse_and_keys(notebook):
 
     lab.slider_drag(page, ".course-01-p", dx=400)         # far right: p = infinity
     x, p, text = assert_readout_matches(page, lambda x, p, text: np.testing.assert_equal(p, np.inf))
-    assert value_after("Lp", text) == 4.0
+    assert lab.value_after("Lp", text) == 4.0
     shot(page, EXPLORER, "explorer-p-inf")
     assert lab.cell_errors(page) == []
 
@@ -176,7 +131,7 @@ def test_01_coordinate_sliders_by_keys_and_mouse(notebook):
     page = notebook(NOTEBOOK)
     assert lab.slider_keys(page, ".course-01-x1", "ArrowLeft", 30) == pytest.approx(0.0, abs=1e-9)
     x, p, text = assert_readout_matches(page, lambda x, p, text: np.testing.assert_equal(x[0], 0.0))
-    assert value_after("L0", text) == 1 and value_after("L1", text) == 4.0
+    assert lab.value_after("L0", text) == 1 and lab.value_after("L1", text) == 4.0
     lab.slider_drag(page, ".course-01-x2", dx=-60)
     x, p, text = assert_readout_matches(page, lambda x, p, text: np.testing.assert_array_less(x[1], 4.0))
     assert lab.cell_errors(page) == []
@@ -184,7 +139,7 @@ def test_01_coordinate_sliders_by_keys_and_mouse(notebook):
 
 def check_l0(box, k):
     text = lab.text_of(box)
-    assert value_after("L0", text) == k, text
+    assert lab.value_after("L0", text) == k, text
     return text
 
 
@@ -195,12 +150,12 @@ def test_01_ndim_slider(notebook):
     shot(page, NDIM, "ndim-start")
     before = lab.canvas_png_hash(widget)
     assert lab.slider_keys(page, ".course-01-k", "ArrowLeft", 9) == 3
-    text = eventually(page, lambda: check_l0(box, 3))
-    l1, l2 = value_after("L1", text), value_after("L2", text)
+    text = lab.eventually(page, lambda: check_l0(box, 3))
+    l1, l2 = lab.value_after("L1", text), lab.value_after("L2", text)
     assert 1 <= l1 / l2 <= np.sqrt(3) + 1e-3
     assert lab.wait_canvas_change(page, widget, before) != before
     lab.slider_drag(page, ".course-01-k", dx=-300)
-    text = eventually(page, lambda: check_l0(box, 1))
-    assert value_after("L1", text) == value_after("L2", text)
+    text = lab.eventually(page, lambda: check_l0(box, 1))
+    assert lab.value_after("L1", text) == lab.value_after("L2", text)
     shot(page, NDIM, "ndim-k1")
     assert lab.cell_errors(page) == []

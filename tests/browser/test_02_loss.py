@@ -4,13 +4,10 @@ Expected numbers are computed here with numpy from the values the sliders show.
 Screenshots of each widget before and after go to artifacts/screens/02/.
 """
 
-
 import numpy as np
 import pytest
 
 import lab  # tests/browser/lab.py (pytest puts this folder on sys.path)
-from test_01_norm import canvas_fraction, eventually, value_after
-from test_01_norm import shot as screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +21,8 @@ UNITS = {"25 cm": 0.25, "50 cm": 0.5, "1 m": 1.0, "2 m": 2.0}
 
 
 def shot(page, css_class, name):
-    screenshot(page, css_class, name, SCREENS)
+    """Screenshot of the widget once its figure has stopped changing."""
+    lab.widget_screenshot(page, css_class, SCREENS / f"{name}.png", still=True)
 
 
 def predictions(page):
@@ -34,7 +32,7 @@ def predictions(page):
 
 
 def assert_losses_match(page, expect=None):
-    return eventually(page, lambda: losses_match(page), expect)
+    return lab.eventually(page, lambda: losses_match(page), expect)
 
 
 def losses_match(page):
@@ -43,11 +41,11 @@ def losses_match(page):
     d = pred - TARGET
     text = lab.text_of(lab.find_widget(page, "course-02-readout"))
     tol = 5.001e-4
-    assert value_after("MAE", text) == pytest.approx(np.abs(d).mean(), abs=tol), text
-    assert value_after("MSE", text) == pytest.approx((d ** 2).mean(), abs=tol), text
-    assert value_after("RMSE", text) == pytest.approx(np.sqrt((d ** 2).mean()), abs=tol), text
-    assert value_after("‖d‖₁", text) == pytest.approx(np.abs(d).sum(), abs=tol), text
-    assert value_after("‖d‖₂", text) == pytest.approx(np.linalg.norm(d), abs=tol), text
+    assert lab.value_after("MAE", text) == pytest.approx(np.abs(d).mean(), abs=tol), text
+    assert lab.value_after("MSE", text) == pytest.approx((d ** 2).mean(), abs=tol), text
+    assert lab.value_after("RMSE", text) == pytest.approx(np.sqrt((d ** 2).mean()), abs=tol), text
+    assert lab.value_after("‖d‖₁", text) == pytest.approx(np.abs(d).sum(), abs=tol), text
+    assert lab.value_after("‖d‖₂", text) == pytest.approx(np.linalg.norm(d), abs=tol), text
     assert "✗" not in text and text.count("✓") == 5, text
     return pred, text
 
@@ -59,7 +57,7 @@ def point_fraction(index, value):
 
     set_style()
     plot = ErrorBarsFigure(TARGET, PREDICTION)
-    return canvas_fraction(plot, plot.ax_pred, (index, value))
+    return lab.canvas_fraction(plot.fig, plot.ax_pred, (index, value))
 
 
 def crossing_text(page):
@@ -67,21 +65,21 @@ def crossing_text(page):
 
 
 def assert_crossing_matches(page, expect=None):
-    return eventually(page, lambda: crossing_matches(page), expect)
+    return lab.eventually(page, lambda: crossing_matches(page), expect)
 
 
 def crossing_matches(page):
     """|e|, e², Huber and the verdict match the e and unit sliders."""
     e = round(lab.slider_value(page, ".course-02-e"), 2) + 0.0
-    unit_label = lab.text_of(page.locator(".course-02-unit .widget-readout"))
+    unit_label = lab.slider_readout(page, ".course-02-unit")
     u = UNITS[unit_label]
     s = e / u
     huber = 0.5 * s * s if abs(s) <= 1 else abs(s) - 0.5
     text = crossing_text(page)
     tol = 5.001e-4
-    assert value_after("|e|", text) == pytest.approx(abs(s), abs=tol), text
-    assert value_after("e²", text) == pytest.approx(s * s, abs=tol), text
-    assert value_after("Huber", text) == pytest.approx(huber, abs=tol), text
+    assert lab.value_after("|e|", text) == pytest.approx(abs(s), abs=tol), text
+    assert lab.value_after("e²", text) == pytest.approx(s * s, abs=tol), text
+    assert lab.value_after("Huber", text) == pytest.approx(huber, abs=tol), text
     if abs(s) < 1:
         assert "shrinks" in text, text
     elif abs(s) > 1:
@@ -99,7 +97,7 @@ def test_02_runs_and_renders_every_widget(notebook):
         assert lab.find_widget(page, css).count() == 1, css
     pred, text = assert_losses_match(page)
     np.testing.assert_allclose(pred, PREDICTION)
-    assert value_after("MAE", text) == 0.82 and value_after("MSE", text) == 1.046
+    assert lab.value_after("MAE", text) == 0.82 and lab.value_after("MSE", text) == 1.046
     assert_crossing_matches(page)
     lab.screenshot_widget_outputs(page, SCREENS / "outputs")
 
@@ -113,7 +111,7 @@ def test_02_drag_a_prediction_onto_its_target(notebook):
     pred, text = assert_losses_match(
         page, lambda pred, text: np.testing.assert_allclose(pred[3], 4.0, atol=0.15))
     np.testing.assert_allclose(np.delete(pred, 3), np.delete(PREDICTION, 3))
-    assert value_after("MSE", text) < 1.046 - 0.5       # the big squared bar is (nearly) gone
+    assert lab.value_after("MSE", text) < 1.046 - 0.5       # the big squared bar is (nearly) gone
     assert lab.wait_canvas_change(page, explorer, before) != before
     shot(page, EXPLORER, "losses-dragged")
     assert lab.cell_errors(page) == []
@@ -153,7 +151,7 @@ def test_02_crossing_sliders(notebook):
     lab.slider_drag(page, ".course-02-unit", dx=-300)
     e, u, text = assert_crossing_matches(
         page, lambda e, u, text: np.testing.assert_equal((e, u), (0.5, 0.25)))
-    assert "grows" in text and value_after("e²", text) == 4.0
+    assert "grows" in text and lab.value_after("e²", text) == 4.0
     assert lab.wait_canvas_change(page, widget, after) != after
     shot(page, CROSSING, "crossing-unit-25cm")
     assert lab.cell_errors(page) == []

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 import lab  # tests/browser/lab.py (pytest puts this folder on sys.path)
-from test_05_sparsity import wait_drawn as _wait_drawn  # (belongs in lab.py)
 
 pytestmark = pytest.mark.browser
 
@@ -24,24 +23,17 @@ NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?"
 
 def wait_drawn(page, css_class):
     """The figure inside ``css_class``, scrolled into view, once ipympl has drawn it."""
-    lab.find_widget(page, css_class).first.scroll_into_view_if_needed()
-    return _wait_drawn(page, css_class, timeout=60.0)
+    return lab.wait_drawn(page, css_class, timeout=60.0)
 
 
 def wait_still(page, figure, old_hash, timeout=10.0) -> str:
     """Wait until the pixels changed from ``old_hash`` and then stayed the same for 0.5 s."""
-    current = lab.wait_canvas_change(page, figure, old_hash, timeout)
-    for _ in range(int(timeout / 0.5)):
-        page.wait_for_timeout(500)
-        latest = lab.canvas_png_hash(figure)
-        if latest == current:
-            return latest
-        current = latest
-    return current
+    lab.wait_canvas_change(page, figure, old_hash, timeout)
+    return lab.wait_canvas_still(page, figure, 0.5, timeout)
 
 
 def shot(page, css_class, name):
-    lab.element_screenshot(lab.find_widget(page, css_class).first, SCREENS / f"{name}.png")
+    lab.widget_screenshot(page, css_class, SCREENS / f"{name}.png")
 
 
 def table(page) -> dict:
@@ -76,15 +68,13 @@ def explorer_fractions():
 
     set_style()
     widget = build_outlier_explorer("Anscombe III", seed=SEED)
-    widget.fig.canvas.draw()
+    widget.fig.canvas.draw()  # the layout, for ax.bbox
     ax = widget.plot.ax
-    width, height = widget.fig.canvas.get_width_height()
 
     def frac(x, y):
-        px, py = ax.transData.transform((x, y))
-        return px / width, 1 - py / height
+        return lab.canvas_fraction(widget.fig, ax, (x, y))
 
-    top = 1 - ax.bbox.y1 / height
+    top = 1 - ax.bbox.y1 / widget.fig.canvas.get_width_height()[1]
     return frac, top
 
 
@@ -119,11 +109,9 @@ def test_03_runs_renders_and_the_constant_explorer_drags(notebook):
 
     set_style()
     plot = ConstantFitFigure([3.0, 4.0, 4.5, 6.0, 7.0])
-    plot.fig.canvas.draw()
-    width, height = plot.fig.canvas.get_width_height()
-    px, py = plot.ax_values.transData.transform((7.0, 0.0))
-    right = plot.ax_values.bbox.x1 - 2
-    lab.canvas_drag(page, figure, (px / width, 1 - py / height), (right / width, 1 - py / height), steps=12)
+    x7, y7 = lab.canvas_fraction(plot.fig, plot.ax_values, (7.0, 0.0))
+    right = (plot.ax_values.bbox.x1 - 2) / plot.fig.canvas.get_width_height()[0]
+    lab.canvas_drag(page, figure, (x7, y7), (right, y7), steps=12)
     lab.settle(page)
     text = lab.text_of(readout)
     mean = float(re.search(r"mean = (" + NUMBER + ")", text).group(1))

@@ -19,12 +19,12 @@ STEP = {"alpha": 0.1, "lam": 0.1, "eta": 0.05}  # the sliders' steps (helpers.wi
 
 
 def shot(page, css_class, name):
-    lab.element_screenshot(lab.find_widget(page, css_class).first, SCREENS / f"{name}.png")
+    lab.widget_screenshot(page, css_class, SCREENS / f"{name}.png")
 
 
 def shown(page, selector):
     """The value a slider's readout shows (aria-valuenow may be rounded to one decimal)."""
-    return float(lab.text_of(page.locator(f"{selector} .widget-readout")))
+    return float(lab.slider_readout(page, selector))
 
 
 def readout(page):
@@ -42,12 +42,8 @@ def expected_readout_bits(page):
 
 def wait_readout(page, timeout=5.0):
     """Wait until the readout matches the sliders; return its text."""
-    for _ in range(int(timeout / 0.05)):
-        text = lab.text_of(readout(page))
-        if all(bit in text for bit in expected_readout_bits(page)):
-            return text
-        page.wait_for_timeout(50)
-    return lab.text_of(readout(page))
+    return lab.wait_for(page, lambda: lab.text_of(readout(page)),
+                        lambda text: all(bit in text for bit in expected_readout_bits(page)), timeout)
 
 
 def test_04_runs_and_renders_every_widget(notebook):
@@ -121,13 +117,13 @@ def test_04_divergence_and_sign_flip_are_shown(notebook):
 def overfit_lambda(page, timeout=5.0):
     """Wait until the readout's λ agrees with the slider's; return (λ, readout text)."""
     text_box = lab.find_widget(page, "course-04-overfit-readout")
-    for _ in range(int(timeout / 0.05)):
+
+    def read():
         text = lab.text_of(text_box)
-        lam = float(re.match(r"λ = ([0-9.e+-]+):", text).group(1))
-        if lam == pytest.approx(shown(page, ".course-04-overfit-lam"), rel=0.01):
-            break
-        page.wait_for_timeout(50)
-    return lam, text
+        return float(re.match(r"λ = ([0-9.e+-]+):", text).group(1)), text
+
+    return lab.wait_for(page, read, lambda lam_text: lam_text[0] == pytest.approx(
+        shown(page, ".course-04-overfit-lam"), rel=0.01), timeout)
 
 
 def test_04_overfitting_slider_by_mouse_and_keys(notebook):

@@ -28,32 +28,12 @@ L2_GRID = np.logspace(-3, 3, 61)
 
 
 def shot(page, css_class, name):
-    lab.element_screenshot(lab.find_widget(page, css_class).first, SCREENS / f"{name}.png")
-
-
-def wait_drawn(page, css_class, timeout=30.0):
-    """Wait until the figure inside ``css_class`` shows an image (ipympl draws after Run All)."""
-    figure = lab.find_widget(page, css_class)
-    for _ in range(int(timeout / 0.1)):
-        if figure.locator(lab.FIGURE_CANVAS_DIV).count() and len(lab.canvas_pixels(figure)) > 20_000:
-            return figure
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the figure in .{css_class} was never drawn")
+    lab.widget_screenshot(page, css_class, SCREENS / f"{name}.png")
 
 
 def selection_value(page, css_class) -> str:
-    """The readout text of a slider (a SelectionSlider's aria-valuenow is the index, a
-    FloatSlider's is rounded to one decimal)."""
-    return lab.text_of(page.locator(f".{css_class} .widget-readout"))
-
-
-def wait_contains(page, locator, part, timeout=8.0):
-    for _ in range(int(timeout / 0.05)):
-        text = lab.text_of(locator)
-        if part in text:
-            return text
-        page.wait_for_timeout(50)
-    return lab.text_of(locator)
+    """The readout text of a slider (a SelectionSlider's aria-valuenow is the index)."""
+    return lab.slider_readout(page, f".{css_class}")
 
 
 def test_05_runs_and_renders_every_widget(notebook):
@@ -64,18 +44,14 @@ def test_05_runs_and_renders_every_widget(notebook):
     for css in FIGURES + SLIDERS:
         assert lab.find_widget(page, css).count() == 1, css
     for css in FIGURES:
-        wait_drawn(page, css)
+        lab.wait_drawn(page, css)
         shot(page, css, f"{css.removeprefix('course-05-')}-start")
-
-
-def _chatter_text(page):
-    return lab.text_of(lab.find_widget(page, "course-05-zero-counts"))
 
 
 def _check_chatter_readout(page):
     alpha = float(selection_value(page, "course-05-chatter-alpha"))
     eta = float(selection_value(page, "course-05-chatter-eta"))
-    text = wait_contains(page, lab.find_widget(page, "course-05-zero-counts"),
+    text = lab.wait_contains(page, lab.find_widget(page, "course-05-zero-counts"),
                          f"η·α = {eta:g} × {alpha:g} = {eta * alpha:.4g}")
     assert f"η·α = {eta:g} × {alpha:g} = {eta * alpha:.4g}" in text
     rows = {line.split()[0]: line for line in text.splitlines() if line.split()
@@ -89,18 +65,18 @@ def _check_chatter_readout(page):
 
 def test_05_chatter_sliders_by_mouse_and_keys(notebook):
     page = notebook(NOTEBOOK)
-    figure = wait_drawn(page, CHATTER)
+    figure = lab.wait_drawn(page, CHATTER)
     shot(page, CHATTER, "chatter-before")
     alpha0, eta0 = _check_chatter_readout(page)
     before = lab.canvas_png_hash(figure)
     lab.slider_drag(page, ".course-05-chatter-alpha", dx=90)
-    page.wait_for_timeout(300)
+    lab.settle(page)
     alpha1, _ = _check_chatter_readout(page)
     assert alpha1 > alpha0
     after_alpha = lab.wait_canvas_change(page, figure, before)
     assert after_alpha != before
     lab.slider_keys(page, ".course-05-chatter-eta", "ArrowLeft", 3)
-    page.wait_for_timeout(300)
+    lab.settle(page)
     _, eta1 = _check_chatter_readout(page)
     assert eta1 == ETAS[ETAS.index(eta0) - 3]
     assert lab.wait_canvas_change(page, figure, after_alpha) != after_alpha
@@ -148,20 +124,16 @@ def _axes_fractions():
 
     set_style()
     plot = GeometryFigure(limit=3.0)
-    plot.fig.canvas.draw()
-    ax = plot.axes[0]
-    width, height = plot.fig.canvas.get_width_height()
 
     def frac(x, y):
-        px, py = ax.transData.transform((x, y))
-        return px / width, 1 - py / height
+        return lab.canvas_fraction(plot.fig, plot.axes[0], (x, y))
 
     return frac
 
 
 def test_05_geometry_sliders_and_drag(notebook):
     page = notebook(NOTEBOOK)
-    figure = wait_drawn(page, GEOMETRY)
+    figure = lab.wait_drawn(page, GEOMETRY)
     shot(page, GEOMETRY, "geometry-before")
     text, w1, w2, center = _wait_geometry(page)
     assert "w2 == 0.0" in text and w1[1] == 0.0 and np.all(w2 != 0)    # the corner at start
@@ -211,7 +183,7 @@ def _wait_paths(page, timeout=8.0):
 
 def test_05_path_sliders_by_mouse_and_keys(notebook):
     page = notebook(NOTEBOOK)
-    figure = wait_drawn(page, PATHS)
+    figure = lab.wait_drawn(page, PATHS)
     shot(page, PATHS, "paths-before")
     text, alpha, nonzero = _wait_paths(page)
     assert nonzero == _lasso_nonzero_expected(alpha)
