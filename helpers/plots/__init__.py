@@ -71,6 +71,13 @@ def configure_canvas(fig) -> None:
                         ("capture_scroll", False)):
         if hasattr(canvas, "has_trait") and canvas.has_trait(name):
             setattr(canvas, name, value)
+    if hasattr(canvas, "has_trait") and canvas.has_trait("_size"):
+        # ipympl sizes a new view's canvas from the `_size` trait, which it sets
+        # only when the canvas is displayed on its own or after the browser's
+        # 'initialized' handshake. Inside a layout, a view rendered before that
+        # reply started at 0 x 0 and stayed blank; give it the size at once.
+        width, height = fig.get_size_inches() * fig.dpi / getattr(canvas, "device_pixel_ratio", 1)
+        canvas._size = (float(width), float(height))
 
 
 class Blitter:
