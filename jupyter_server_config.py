@@ -1,16 +1,17 @@
-"""Jupyter server settings for this course (loaded when `jupyter lab` starts here).
+"""Jupyter server settings for this course (`jupyter lab --config=jupyter_server_config.py`).
 
-Jupyter reads a `jupyter_server_config.py` from the folder where `jupyter lab`
-is started, so starting JupyterLab in the repository root picks this file up.
-The browser tests pass it explicitly with `--config`.
+The README's command passes it to JupyterLab with `--config=jupyter_server_config.py`
+(Jupyter does not read a config file from the current folder by itself), and the
+browser tests and benchmarks do the same.
 
 What it does: turn on TCP_NODELAY for the kernel websocket. jupyter_server does
 not set it, so Nagle's algorithm together with delayed acknowledgements holds
 back some small replies by about 40 ms, which makes dragging a point or a slider
 feel sluggish. With it, a browser -> kernel -> browser round trip takes a few ms.
 
-If a jupyter_server release moves the handler, this logs a warning and the
-server starts anyway (just without the speed-up).
+It also allows starting as root (containers). If a jupyter_server release moves
+the handler, this logs a warning and the server starts anyway (just without the
+speed-up).
 """
 
 import logging
@@ -45,3 +46,8 @@ def _enable_tcp_nodelay_on_kernel_websocket():
 
 
 _enable_tcp_nodelay_on_kernel_websocket()
+
+# Containers and cloud notebooks often run everything as root; JupyterLab refuses
+# to start as root unless told it may. Harmless for everyone else.
+c = get_config()  # noqa: F821 (provided by Jupyter when it loads this file)
+c.ServerApp.allow_root = True
