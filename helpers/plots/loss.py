@@ -18,7 +18,7 @@ from helpers.plots import (
     Blitter,
     new_figure,
 )
-from helpers.plots.norm import freeze_layout
+from helpers.plots.layout import freeze_layout
 
 
 class ErrorBarsFigure:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.norms import l0_count, l1_norm, l2_norm, linf_norm, lp_norm, unit_ball
+from helpers.plots.layout import freeze_layout
 from helpers.plots import (
     HIGHLIGHT_COLOR,
     HUBER_COLOR,
@@ -32,21 +33,6 @@ def p_label(p) -> str:
 def lp_balls(p_values=P_STOPS, num: int = 401) -> dict:
     """Unit-ball curves {p: (2, num) array} for every p, computed once at build time."""
     return {p: unit_ball(p, num) for p in p_values}
-
-
-def freeze_layout(fig, passes: int = 3) -> None:
-    """Run the constrained layout until it settles, then keep it fixed.
-
-    With equal-aspect axes the constrained layout moves the axes a little on each of
-    the first draws; freezing it keeps the drag targets where the first picture shows
-    them and makes later full redraws cheaper.
-    """
-    engine = fig.get_layout_engine()
-    if engine is None:
-        return
-    for _ in range(passes):
-        engine.execute(fig)
-    fig.set_layout_engine("none")
 
 
 def _equal_square(ax, limit: float) -> None:
