@@ -8,7 +8,7 @@ import pytest
 from matplotlib.backend_bases import MouseButton, MouseEvent
 
 from helpers.plots import Blitter, new_figure, set_style
-from helpers.widgets import CourseWidget, DragPoints, MessageArea
+from helpers.widgets import CourseWidget, DragPoints, MessageArea, Scene, scene_problems
 from tests.mouse import drag
 
 
@@ -86,6 +86,7 @@ def test_press_far_from_every_point_drags_nothing(scatter):
     np.testing.assert_array_equal(points, original)
 
 
+@pytest.mark.widget_error_expected
 def test_error_in_drag_callback_is_shown_and_widget_keeps_working(scatter):
     fig, ax, points, line = scatter
     messages = MessageArea()
@@ -105,6 +106,7 @@ def test_error_in_drag_callback_is_shown_and_widget_keeps_working(scatter):
     np.testing.assert_allclose(points[0], (6.0, 2.0), atol=1e-9)
 
 
+@pytest.mark.widget_error_expected
 def test_guard_reports_error_type_and_message():
     messages = MessageArea()
     out = messages.guard(lambda: 1 / 0)()
@@ -138,3 +140,93 @@ def test_course_widget_bundle_has_widget_view_and_png(scatter):
     png = base64.b64decode(bundle["image/png"])
     assert png.startswith(b"\x89PNG")
     assert cw.fig is fig
+
+
+def test_a_move_with_no_button_held_ends_the_drag(scatter):
+    """Released outside the figure, the browser sends no release: the next move without a button ends it."""
+    from tests.mouse import move, move_px
+    fig, ax, points, line = scatter
+    released = []
+    DragPoints(ax, lambda: points, lambda i, x, y: points.__setitem__(i, (x, y)),
+               on_release=released.append)
+    drag(ax, (5.0, 5.0), (6.0, 6.0), release=False)
+    move_px(fig, -50, -50, held=True)           # out of the figure, button still down: nothing moves
+    np.testing.assert_allclose(points[1], (6.0, 6.0), atol=1e-9)
+    move(ax, (3.0, 8.0), held=False)            # back over the axes, button up: the drag is over
+    assert released == [1]
+    np.testing.assert_allclose(points[1], (6.0, 6.0), atol=1e-9)
+    move(ax, (1.0, 9.0), held=False)            # and the point no longer follows the cursor
+    np.testing.assert_allclose(points[1], (6.0, 6.0), atol=1e-9)
+    assert released == [1]
+
+
+def test_a_move_with_the_button_held_outside_and_back_keeps_dragging(scatter):
+    from tests.mouse import move
+    fig, ax, points, line = scatter
+    DragPoints(ax, lambda: points, lambda i, x, y: points.__setitem__(i, (x, y)))
+    drag(ax, (2.0, 2.0), (3.0, 3.0), release=False)
+    move(ax, (4.0, 7.0), held=True)
+    np.testing.assert_allclose(points[0], (4.0, 7.0), atol=1e-9)
+
+
+@pytest.mark.widget_error_expected
+def test_error_line_folds_the_traceback_under_type_and_message():
+    messages = MessageArea()
+    messages.guard(lambda: {}["missing"])()
+    assert messages.text == "KeyError: 'missing'"
+    assert "<details" in messages.widget.value and "Traceback (most recent call last)" in messages.widget.value
+
+
+class _Demo(CourseWidget):
+    """A small widget in the declared API: one slider, one readout, two scenes."""
+
+    def __init__(self):
+        self.slider = widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.5)
+        self.choice = widgets.Dropdown(options=["a", "b"], value="a")
+        readout = widgets.HTML()
+        self.drawn = []
+        super().__init__(widgets.VBox([self.slider, self.choice, readout]), controls={
+            "x": self.slider, "pick": self.choice}, readout=readout,
+            scenes=(Scene("x = 2, b", {"x": 2.0, "pick": "b"}), Scene("x = 0", {"x": 0.0})))
+        self.slider.observe(lambda change: self.update(), names="value")
+
+    def redraw(self):
+        self.drawn.append(self.slider.value)
+        if self.slider.value == 0.5:
+            raise RuntimeError("injected fault at x = 0.5")
+        self.readout.value = f"x = {self.slider.value}"
+
+
+def test_scenes_set_only_the_controls_and_the_widget_updates_as_if_dragged():
+    demo = _Demo()
+    assert scene_problems(demo) == []
+    bar = demo.layout.children[0]
+    assert "course-scenes" in bar._dom_classes
+    buttons = [b for b in bar.children if isinstance(b, widgets.Button)]
+    assert [b.description for b in buttons] == ["x = 2, b", "x = 0"]
+    buttons[0].click()
+    assert demo.state == {"x": 2.0, "pick": "b"} and demo.readout.value == "x = 2.0"
+    demo.slider.value = 1.5  # the learner drags on from the scene
+    assert demo.readout.value == "x = 1.5"
+    with pytest.raises(ValueError, match="no scene"):
+        demo.apply_scene("nope")
+
+
+def test_scene_problems_names_every_illegal_value():
+    demo = _Demo()
+    demo.scenes = (Scene("too far", {"x": 3.0}), Scene("between stops", {"x": 0.7}),
+                   Scene("not an option", {"pick": "c"}), Scene("unknown", {"y": 1.0}))
+    problems = " | ".join(scene_problems(demo))
+    for part in ("outside [0.0, 2.0]", "not on a stop", "not one of its options", "no control named 'y'"):
+        assert part in problems
+
+
+@pytest.mark.widget_error_expected
+def test_a_fault_injected_into_a_callback_is_shown_and_the_teardown_check_catches_it():
+    from tests.conftest import shown_widget_errors
+    demo = _Demo()
+    demo.slider.value = 0.5
+    assert "injected fault" in demo.messages.text
+    assert shown_widget_errors([demo.messages]) == ["RuntimeError: injected fault at x = 0.5"]
+    demo.slider.value = 1.0
+    assert demo.messages.text == "" and shown_widget_errors([demo.messages]) == []
