@@ -77,16 +77,27 @@ def notebook(page, lab_server, request):
     """Call notebook('notebooks/01_norm.ipynb') to open and run it; returns the page.
 
     Screenshots go to artifacts/browser/<test>-start.png (after Run All) and
-    <test>-end.png (after the test's interactions).
+    <test>-end.png (after the test's interactions). At the end, any error shown in
+    the notebook (an error output, a traceback, a widget that failed to render, the
+    course's red error line under a widget) fails the test, unless it is marked
+    ``@pytest.mark.widget_error_expected``.
     """
+    opened = []
 
     def _open(path: str, timeout: float = 180.0):
         open_and_run(page, lab_server, path, timeout)
+        opened.append(path)
         lab.wait_figures_painted(page)  # every figure drawn: a blank one fails here
         lab.screenshot(page, ARTIFACTS / f"{request.node.name}-start.png")
         return page
 
     yield _open
+    errors = []
+    if opened and not request.node.get_closest_marker("widget_error_expected"):
+        try:
+            errors = lab.cell_errors(page)
+        except Exception as error:  # the page is gone: say so rather than pass silently
+            errors = [f"could not read the notebook's errors: {error}"]
     try:
         lab.screenshot(page, ARTIFACTS / f"{request.node.name}-end.png")
     except Exception:
@@ -94,3 +105,4 @@ def notebook(page, lab_server, request):
     # A fresh kernel for the next test, even when it opens the same notebook.
     page.context.close()
     lab_server.shutdown_sessions()
+    assert not errors, f"errors shown in {opened}: {errors}"

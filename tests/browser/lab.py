@@ -319,8 +319,9 @@ def cell_errors(page) -> list[str]:
     """Texts of every error shown in the notebook.
 
     Error outputs in the cell models, tracebacks printed to stderr (also inside
-    Output widgets, where widget callbacks show their errors), and widgets
-    that failed to render ("Error displaying widget").
+    Output widgets), widgets that failed to render ("Error displaying widget"),
+    and the course's own error line under a widget (``.course-error``: a widget
+    callback that raised). Every browser test checks this list is empty.
     """
     return page.evaluate(
         f"""() => {{
@@ -349,6 +350,11 @@ def cell_errors(page) -> list[str]:
                 const t = el.innerText || '';
                 if (t.includes('Error displaying widget') || t.includes('Failed to display'))
                     found.push(t.trim());
+            }});
+            // The course's own error line under a widget (a callback that raised).
+            w.node.querySelectorAll('.course-error').forEach(el => {{
+                const t = (el.innerText || '').split('\\n')[0].trim();
+                found.push(`widget error: ${{t}}`);
             }});
             return found;
         }}"""
@@ -671,6 +677,84 @@ def kernel_round_trips(page, n: int = 30) -> list[float]:
 
 # --------------------------------------------------------------------------
 # Command line
+
+
+# --------------------------------------------------------------------------
+# Exercises and scenes (helpers.widgets.exercises, helpers.widgets.Scene)
+
+
+def _exactly(text: str):
+    return re.compile(r"^\s*" + re.escape(text) + r"\s*$")
+
+
+def exercise(page, key: str):
+    """Locator of the exercise widget with key `key` (CSS class course-exercise-<key>)."""
+    return page.locator(f".course-exercise-{key}").first
+
+
+def feedback_text(page, key: str) -> str:
+    return text_of(exercise(page, key).locator(".course-feedback"))
+
+
+def scoreboard_text(page) -> str:
+    return text_of(page.locator(".course-scoreboard"))
+
+
+def pick_choice(page, key: str, label: str) -> None:
+    """Click the radio option whose label is exactly `label` in exercise `key`."""
+    box = exercise(page, key)
+    box.scroll_into_view_if_needed()
+    box.locator(".course-answer label").filter(has_text=_exactly(label)).first.click()
+
+
+def type_number(page, key: str, text: str) -> None:
+    """Type `text` into the answer field of exercise `key` (as a learner does, key by key)."""
+    field = exercise(page, key).locator(".course-answer input").first
+    field.scroll_into_view_if_needed()
+    field.click()
+    field.fill("")
+    page.keyboard.type(text, delay=20)
+
+
+def click_check(page, key: str, timeout: float = 10.0) -> str:
+    """Click Check in exercise `key` and return the feedback once it has changed."""
+    before = feedback_text(page, key)
+    button = exercise(page, key).locator(".course-check").first
+    button.scroll_into_view_if_needed()
+    button.click()
+    try:
+        return wait_text_change(page, exercise(page, key).locator(".course-feedback"), before, timeout)
+    except Exception:
+        return feedback_text(page, key)  # the same verdict twice (e.g. wrong again) leaves the text as it was
+
+
+def write_cell(page, contains: str, code: str, timeout: float = 60.0) -> None:
+    """Replace the source of the first code cell containing `contains` by typing `code`, then run it.
+
+    The text is inserted as typed input (no auto-indent), like a paste; the cell runs with
+    Shift+Enter and the kernel is waited for.
+    """
+    index = page.evaluate(
+        f"""(part) => {_CURRENT}.content.widgets.findIndex(
+                c => c.model.type === 'code' && c.model.sharedModel.getSource().includes(part))""",
+        contains)
+    if index < 0:
+        raise AssertionError(f"no code cell contains {contains!r}")
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    editor = cell.locator(".cm-content").first
+    editor.scroll_into_view_if_needed()
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(code)
+    page.keyboard.press("Shift+Enter")
+    kernel_idle_for(page, 0.3, timeout)
+
+
+def click_scene(page, widget_class: str, label: str) -> None:
+    """Click the scene button `label` of the widget with CSS class `widget_class`."""
+    button = page.locator(f".{widget_class} .course-scene").filter(has_text=_exactly(label)).first
+    button.scroll_into_view_if_needed()
+    button.click()
 
 
 def main(argv=None) -> int:
