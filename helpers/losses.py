@@ -4,6 +4,10 @@ Introduced in notebook 02_loss (Huber in 03_outlier_sensitivity). Conventions
 follow PyTorch: ``reduction`` is "mean" (default), "sum" or "none"; the error is
 e = pred - target. Gradients are with respect to ``pred``; with "none" they are
 the derivative of each element's own loss. sign(0) = 0.
+
+Huber here is PyTorch's: (1/2) e^2 up to delta, so inside delta it is half of the
+course's L2 term e^2; the 1/2 gives it slope e near 0 and lets it join the linear
+part delta (|e| - delta/2) with the same value and slope at |e| = delta.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ __all__ = [
     "l1_loss_grad",
     "l2_loss_grad",
     "huber_loss_grad",
+    "rmse_grad",
 ]
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -97,3 +102,17 @@ def huber_loss_grad(pred, target, delta=1.0, reduction: str = "mean") -> np.ndar
     """Gradient of ``huber_loss`` with respect to pred: e clipped to [-delta, delta] (/ n for "mean")."""
     delta = _delta(delta)
     return _reduce(np.clip(_error(pred, target), -delta, delta), reduction, gradient=True)
+
+
+def rmse_grad(pred, target) -> np.ndarray:
+    """Gradient of ``rmse`` with respect to pred: e / (n * RMSE).
+
+    RMSE = ||e||_2 / sqrt(n) is not differentiable where every error is 0 (it is a norm,
+    with a corner at 0); there this returns 0, which is a subgradient (0 is the minimum).
+    """
+    e = _error(pred, target)
+    largest = float(np.max(np.abs(e)))
+    if largest == 0.0:
+        return np.zeros_like(e)
+    scaled = e / largest          # e / (n RMSE) is unchanged by scaling e; this avoids overflow in e^2
+    return scaled / (e.size * float(np.sqrt(np.mean(scaled * scaled))))

@@ -21,6 +21,7 @@ from helpers.losses import (
     mae,
     mse,
     rmse,
+    rmse_grad,
 )
 
 entry = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
@@ -49,8 +50,14 @@ def test_against_scikit_learn_metrics(pair):
     assert mae(pred, target) == pytest.approx(mean_absolute_error(target, pred), rel=1e-12, abs=1e-300)
     assert mse(pred, target) == pytest.approx(mean_squared_error(target, pred), rel=1e-12, abs=1e-300)
     assert rmse(pred, target) == pytest.approx(root_mean_squared_error(target, pred), rel=1e-12, abs=1e-300)
-    assert l1_loss(pred, target) == mae(pred, target)
-    assert l2_loss(pred, target) == mse(pred, target)
+    # l1_loss / l2_loss with their default reduction are the MAE / MSE: checked against
+    # scikit-learn and against numpy written out, never against mae / mse themselves.
+    assert l1_loss(pred, target) == pytest.approx(mean_absolute_error(target, pred), rel=1e-12, abs=1e-300)
+    assert l2_loss(pred, target) == pytest.approx(mean_squared_error(target, pred), rel=1e-12, abs=1e-300)
+    by_hand_abs = sum(abs(p - t) for p, t in zip(pred, target)) / len(pred)
+    by_hand_sq = sum((p - t) ** 2 for p, t in zip(pred, target)) / len(pred)
+    assert l1_loss(pred, target) == pytest.approx(by_hand_abs, rel=1e-12, abs=1e-300)
+    assert l2_loss(pred, target) == pytest.approx(by_hand_sq, rel=1e-12, abs=1e-300)
 
 
 @given(pairs)
@@ -173,3 +180,39 @@ def test_huber_gradient_is_clipped_error():
     pred, target = np.array([0.0, 0.5, 3.0, -4.0]), np.zeros(4)
     np.testing.assert_array_equal(huber_loss_grad(pred, target, 1.0, "sum"), [0.0, 0.5, 1.0, -1.0])
     np.testing.assert_array_equal(huber_loss_grad(pred, target, 2.0, "mean"), [0.0, 0.125, 0.5, -0.5])
+
+
+def rmse_by_hand(p, target):
+    return math.sqrt(sum((a - b) ** 2 for a, b in zip(p, target)) / len(p))
+
+
+@given(pair=away_from_kinks)
+def test_rmse_gradient_against_central_differences(pair):
+    pred, target = pair
+    # RMSE is smooth away from e = 0; the reference is written out with math, not helpers.losses.
+    numeric = central_difference(lambda p: rmse_by_hand(p, target), pred, h=1e-6)
+    np.testing.assert_allclose(rmse_grad(pred, target), numeric, rtol=1e-5, atol=1e-7)
+
+
+def test_rmse_gradient_against_scipy_and_by_hand():
+    rng = np.random.default_rng(7)
+    pred, target = rng.normal(size=9), rng.normal(size=9)
+    e = pred - target
+    np.testing.assert_allclose(rmse_grad(pred, target),
+                               approx_fprime(pred, lambda p: root_mean_squared_error(target, p), 1e-7),
+                               atol=1e-6)
+    # e / (n RMSE), and the chain rule from the MSE gradient 2e/n: (2e/n) / (2 RMSE).
+    root = np.sqrt(np.mean(e ** 2))
+    np.testing.assert_allclose(rmse_grad(pred, target), e / (e.size * root), rtol=1e-12)
+    # Worked numbers: e = (3, 4), n = 2, RMSE = 5 / sqrt(2); gradient (3, 4) / (2 * 5/sqrt 2).
+    np.testing.assert_allclose(rmse_grad([3.0, 4.0], [0.0, 0.0]), np.array([3.0, 4.0]) / (10 / math.sqrt(2)))
+    # Its length is 1/sqrt(n) whatever the errors: RMSE = ||e|| / sqrt(n) grows at most that fast.
+    assert np.linalg.norm(rmse_grad(pred, target)) == pytest.approx(1 / math.sqrt(9), rel=1e-12)
+
+
+def test_rmse_gradient_at_zero_error_and_for_huge_errors():
+    np.testing.assert_array_equal(rmse_grad([1.0, 2.0], [1.0, 2.0]), [0.0, 0.0])   # a subgradient at the corner
+    big = rmse_grad([1e200, -1e200, 0.0], [0.0, 0.0, 0.0])                         # e^2 would overflow
+    np.testing.assert_allclose(big, np.array([1.0, -1.0, 0.0]) / (3 * math.sqrt(2 / 3)), rtol=1e-12)
+    with pytest.raises(ValueError, match="same shape"):
+        rmse_grad([1.0, 2.0], [1.0])

@@ -15,6 +15,9 @@ from helpers.widgets import (SLIDER_STYLE, CourseWidget, DragPoints, MessageArea
 
 TARGET = (2.0, 3.5, 1.0, 4.0, 2.5)
 PREDICTION = (2.5, 3.0, 1.8, 6.0, 2.2)
+# Press within this many figure pixels of a prediction to grab it: more than the dot's radius
+# (11 pt across) also at device pixel ratio 2, where ipympl doubles the figure's dpi.
+GRAB_RADIUS_PX = 24.0
 
 
 def _same(a: float, b: float) -> str:
@@ -81,34 +84,48 @@ def build_loss_explorer(target=TARGET, pred=PREDICTION, *, y_range=(-1.0, 7.0),
         plot.update(pred_now)  # the frame first: it is what the learner watches
         readout.value = loss_readout(pred_now, target)
 
+    def settle():
+        """Refit the bar panel's scale now that no prediction is moving (see ErrorBarsFigure)."""
+        plot.fit_scale()
+
+    # The bar panel keeps its scale while predictions move. The sliders have no "let go"
+    # event, so the scale is refitted once they have been still for a moment.
+    quiet = plot.fig.canvas.new_timer(interval=600)
+    quiet.single_shot = True
+    quiet.add_callback(messages.guard(settle))
+
     def redraw():
         """Redraw from the sliders."""
         show(snap_to_step([s.value for s in sliders], step))
 
     def on_slider(change):
-        # During a drag the mouse is the truth: a slider's late echo of an older value is ignored.
+        # A slider moved by the learner (not the sliders following a drag, which set `syncing`).
         if not syncing[0] and drag.active is None:
             redraw()
+            quiet.stop()
+            quiet.start()
 
     def sync_sliders(values):
         set_quietly(syncing, sliders, values)
 
-    def set_prediction(i, value, sync: bool = True):
+    def set_prediction(i, value):
         """Move prediction ``i`` (0-based) to ``value`` (snapped to the step, kept in range)."""
         value = as_vector([value], f"prediction {i + 1}")[0]
         pred_now = plot.pred.copy()
         pred_now[i] = float(np.clip(snap_to_step(value, step), low, high))
-        if sync:
-            sync_sliders(pred_now)
+        sync_sliders(pred_now)  # the sliders follow the figure at every move: they never disagree
         show(pred_now)
+
+    def on_release(i):
+        sync_sliders(plot.pred)
+        settle()
 
     guarded_redraw = messages.guard(redraw)
     for slider in sliders:
         slider.observe(messages.guard(on_slider), names="value")
-    # While dragging only the figure and readout change; the sliders follow on release.
     drag = DragPoints(plot.ax_pred, lambda: np.column_stack([plot.index, plot.pred]),
-                      lambda i, x, y: set_prediction(i, y, sync=False),
-                      on_release=lambda i: sync_sliders(plot.pred), radius_px=14, messages=messages)
+                      lambda i, x, y: set_prediction(i, y), on_release=on_release,
+                      radius_px=GRAB_RADIUS_PX, messages=messages)
     columns = [widgets.VBox(sliders[k::2]) for k in range(2)]
     layout = widgets.VBox([figure_view(plot.fig), widgets.HBox(columns), readout, messages.widget])
     layout.add_class("course-02-loss-explorer")
@@ -117,6 +134,7 @@ def build_loss_explorer(target=TARGET, pred=PREDICTION, *, y_range=(-1.0, 7.0),
                           messages=messages, update=guarded_redraw)
     result.plot, result.readout, result.drag = plot, readout, drag
     result.set_prediction = messages.guard(set_prediction)
+    result.settle = messages.guard(settle)
     return result
 
 
