@@ -1,0 +1,138 @@
+"""helpers.plots.blitting: callbacks that run outside the caller's code report their errors.
+
+The draw callback, the repaint timer and the frame encoder of a :class:`Blitter` run
+inside matplotlib's or ipympl's machinery, where an exception would only reach a log.
+With ``on_error`` set (the widget layer sets a message area's ``show_error``) the
+exception goes there; without it, it propagates as before.
+"""
+
+import gc
+import io
+import weakref
+
+import numpy as np
+import pytest
+from ipympl.backend_nbagg import Canvas, FigureManager
+from matplotlib.figure import Figure
+from PIL import Image
+
+import helpers.plots
+from helpers.plots import blitting, new_figure
+
+
+class Broken(RuntimeError):
+    pass
+
+
+def _raise(*args, **kwargs):
+    raise Broken("drawing failed on purpose")
+
+
+@pytest.fixture
+def figure_with_broken_artist():
+    fig, ax = new_figure(3, 2)
+    (line,) = ax.plot([0, 1], [0, 1])
+    blitter = blitting.Blitter(fig, [line])
+    line.draw = _raise  # the draw callback draws the animated artists: this one raises
+    return fig, blitter
+
+
+def test_plots_reexports_the_blitting_machinery():
+    assert helpers.plots.Blitter is blitting.Blitter
+    assert helpers.plots.blitters_of is blitting.blitters_of
+    assert helpers.plots.encode_png is blitting.encode_png
+
+
+def test_draw_callback_error_reaches_on_error(figure_with_broken_artist):
+    fig, blitter = figure_with_broken_artist
+    errors = []
+    blitter.on_error = errors.append
+    fig.canvas.draw()  # does not raise
+    assert len(errors) == 1 and isinstance(errors[0], Broken)
+
+
+def test_draw_callback_error_propagates_without_on_error(figure_with_broken_artist):
+    fig, blitter = figure_with_broken_artist
+    assert blitter.on_error is None
+    with pytest.raises(Broken):
+        fig.canvas.draw()
+
+
+def test_blitters_of_lists_a_figures_blitters_in_order_and_forgets_them():
+    fig, other = Figure(), Figure()  # not pyplot figures: pyplot would keep them alive itself
+    first, second = blitting.Blitter(fig), blitting.Blitter(fig)
+    third = blitting.Blitter(other)
+    assert blitting.blitters_of(fig) == [first, second]
+    assert blitting.blitters_of(other) == [third]
+    assert blitting.blitters_of(object()) == [] and blitting.blitters_of(None) == []
+    del second
+    gc.collect()
+    assert blitting.blitters_of(fig) == [first]
+    # the registry keeps no figure alive
+    ref = weakref.ref(other)
+    del other, third
+    gc.collect()
+    assert ref() is None
+
+
+@pytest.fixture
+def ipympl_figure():
+    """A real ipympl canvas (no kernel needed) with a Blitter, so both canvas patches are applied."""
+    fig = Figure(figsize=(2, 1.5))
+    FigureManager(Canvas(fig), 1)
+    ax = fig.add_subplot()
+    (line,) = ax.plot([0, 1], [0, 1])
+    blitter = blitting.Blitter(fig, [line])
+    fig.canvas.draw()
+    return fig, blitter
+
+
+def _fire(timer):
+    for func, args, kwargs in list(timer.callbacks):
+        func(*args, **kwargs)
+
+
+def test_repaint_timer_error_reaches_on_error(ipympl_figure, monkeypatch):
+    fig, blitter = ipympl_figure
+    errors = []
+    blitter.on_error = errors.append
+    monkeypatch.setattr(fig.canvas.manager, "refresh_all", _raise)
+    _fire(fig.canvas._course_repaint_timer)
+    assert len(errors) == 1 and isinstance(errors[0], Broken)
+
+
+def test_repaint_timer_error_propagates_without_on_error(ipympl_figure, monkeypatch):
+    fig, _ = ipympl_figure
+    monkeypatch.setattr(fig.canvas.manager, "refresh_all", _raise)
+    with pytest.raises(Broken):
+        _fire(fig.canvas._course_repaint_timer)
+
+
+def test_frame_encoder_error_reaches_on_error_and_sends_nothing(ipympl_figure, monkeypatch):
+    fig, blitter = ipympl_figure
+    errors = []
+    blitter.on_error = errors.append
+    monkeypatch.setattr(blitting, "encode_png", _raise)
+    fig.canvas._png_is_old = True
+    assert fig.canvas.get_diff_image() is None
+    assert len(errors) == 1 and isinstance(errors[0], Broken)
+
+
+def test_frame_encoder_error_propagates_without_on_error(ipympl_figure, monkeypatch):
+    fig, _ = ipympl_figure
+    monkeypatch.setattr(blitting, "encode_png", _raise)
+    fig.canvas._png_is_old = True
+    with pytest.raises(Broken):
+        fig.canvas.get_diff_image()
+
+
+def test_frames_are_valid_pngs_of_the_canvas(ipympl_figure):
+    fig, _ = ipympl_figure
+    fig.canvas._png_is_old, fig.canvas._force_full = True, True
+    frame = Image.open(io.BytesIO(fig.canvas.get_diff_image()))
+    assert np.array_equal(np.asarray(frame.convert("RGBA")), np.asarray(fig.canvas.get_renderer().buffer_rgba()))
+
+
+def test_encode_png_round_trip():
+    rgba = np.random.default_rng(0).integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(blitting.encode_png(rgba)))), rgba)
