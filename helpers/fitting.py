@@ -7,7 +7,8 @@ its loss over the data (losses as in ``helpers.losses``):
 - "l1": least absolute deviations, to optimality (a linear program solved by
   SciPy's HiGHS, or for a small line fit an exact search over the lines through
   two data points); the minimizer may not be unique, one is returned;
-- "huber": Huber loss with threshold ``delta``, by Newton's method on the
+- "huber": Huber loss with threshold ``delta`` (``helpers.losses.huber_loss``:
+  (1/2) e^2 up to delta, so its pull is e clipped to delta), by Newton's method on the
   piecewise-quadratic objective from the L2 fit (IRLS steps where Newton's
   stall); usually ends on an exact stationary point, always with the gradient
   checked against a tight tolerance (else RuntimeError).
@@ -24,6 +25,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from helpers._checks import as_matrix, as_vector, choice, same_length, scalar
+from helpers.losses import huber_loss, huber_loss_grad
 
 __all__ = ["fit_linear", "fit_line", "fit_constant", "LOSSES"]
 
@@ -175,8 +177,8 @@ def _lad_line_through_pairs(x: np.ndarray, y: np.ndarray) -> tuple[float, float]
 
 
 def _huber_total(A: np.ndarray, y: np.ndarray, delta: float, beta: np.ndarray) -> float:
-    size = np.abs(A @ beta - y)
-    return float(np.sum(np.where(size <= delta, 0.5 * size * size, delta * (size - 0.5 * delta))))
+    """Sum of the Huber losses of the residuals (the formula lives once, in helpers.losses)."""
+    return huber_loss(A @ beta, y, delta=delta, reduction="sum")
 
 
 def _huber_minimize(A: np.ndarray, y: np.ndarray, delta: float, start: np.ndarray,
@@ -205,7 +207,7 @@ def _huber_minimize(A: np.ndarray, y: np.ndarray, delta: float, start: np.ndarra
     for _ in range(max_steps):
         r = A @ beta - y
         inside = np.abs(r) <= delta
-        gradient = A.T @ np.clip(r, -delta, delta)
+        gradient = A.T @ huber_loss_grad(A @ beta, y, delta=delta, reduction="none")
         if np.max(np.abs(gradient)) <= gtol:
             break
         step, exact = _newton_step(A[inside], gradient)
@@ -224,7 +226,7 @@ def _huber_minimize(A: np.ndarray, y: np.ndarray, delta: float, start: np.ndarra
         else:
             beta = beta + step
     else:
-        if np.max(np.abs(A.T @ np.clip(A @ beta - y, -delta, delta))) > 1e3 * gtol:
+        if np.max(np.abs(A.T @ huber_loss_grad(A @ beta, y, delta=delta, reduction="none"))) > 1e3 * gtol:
             raise RuntimeError("the Huber fit did not converge; try rescaling the data or a larger delta")
     return beta / column_norm
 

@@ -3,13 +3,21 @@
 Introduced in notebook 03_outlier_sensitivity. Pure numpy (fits come from
 ``helpers.fitting``); every random function takes an explicit ``seed``.
 
-Two generated experiments share one shape, a line plus 20% far points:
+Three generated experiments share one shape, a line y = 0.5 x + 1 plus noise:
 
-- :func:`heavy_tailed_noise`: the far points are glitches, symmetric noise
+- :func:`heavy_tailed_noise`: 20% of the points are glitches, symmetric noise
   with no pattern (a contaminated normal, whose tails are heavy). L1 wins.
-- :func:`real_surges`: the far points are real, recurring surges (always up),
-  so they belong to what new data will look like. L2 tracks them and wins
-  on held-out squared error.
+- :func:`gaussian_noise`: the same generator with no glitches (normal noise
+  only). Least squares is the maximum-likelihood fit here and L2 wins, in
+  about two repeats out of three.
+- :func:`real_surges`: 20% of the points are real, recurring surges (always
+  up), so they belong to what new data will look like. L2 tracks them and
+  wins on held-out squared error.
+
+It also holds the exact optimality conditions of L1 fits, which sit at kinks
+where the derivative does not exist: :func:`constant_mae_slopes` (one-sided
+derivatives of MAE(c)) and :func:`l1_balance` (0 is in the subdifferential of
+the L1 line fit).
 """
 
 from __future__ import annotations
@@ -26,10 +34,13 @@ __all__ = [
     "Split",
     "noisy_line",
     "heavy_tailed_noise",
+    "gaussian_noise",
     "real_surges",
     "held_out_errors",
     "repeated_held_out",
     "constant_loss_curves",
+    "constant_mae_slopes",
+    "l1_balance",
     "pull",
     "leave_one_out_slopes",
     "outlier_for",
@@ -112,6 +123,16 @@ def heavy_tailed_noise(n_train: int = 40, n_test: int = 2000, *, seed: int, glit
                   description=f"y = 0.5x + 1 + noise; {rate:.0%} of points get a random glitch N(0, {scale:g}^2)")
 
 
+def gaussian_noise(n_train: int = 40, n_test: int = 2000, *, seed: int, noise: float = 0.5) -> Split:
+    """A line with normal noise only: :func:`heavy_tailed_noise` with no glitches (same draws otherwise).
+
+    Least squares is the maximum-likelihood line for this noise; E[y | x] = 0.5 x + 1.
+    """
+    noise = scalar(noise, "noise", minimum=0.0)
+    return _split(seed, n_train, n_test, lambda rng, k: np.zeros(k), rate=0.0, noise=noise, shift=0.0,
+                  description=f"y = 0.5x + 1 + N(0, {noise:g}^2) noise, no glitches")
+
+
 def real_surges(n_train: int = 40, n_test: int = 2000, *, seed: int, surge_rate: float = 0.2,
                 surge_size: float = 6.0, noise: float = 0.5) -> Split:
     """A line whose far points are real: a ``surge_rate`` share of points is ``surge_size`` higher.
@@ -173,6 +194,61 @@ def constant_loss_curves(values, constants) -> tuple[np.ndarray, np.ndarray]:
     return np.mean(errors * errors, axis=1), np.mean(np.abs(errors), axis=1)
 
 
+def constant_mae_slopes(values, c) -> tuple[float, float]:
+    """Left and right derivatives of MAE(c) = mean |c - y_i| at the constant ``c``.
+
+    Right: (#{y_i <= c} - #{y_i > c}) / n; left: (#{y_i < c} - #{y_i >= c}) / n.
+    They differ exactly where c is a data value (a kink of MAE). c minimizes MAE
+    exactly when left <= 0 <= right, that is when 0 is in the subdifferential
+    [left, right]; for an odd count that happens only at the median, where the
+    derivative does not exist (left < 0 < right).
+    """
+    values = as_vector(values, "values")
+    c = scalar(c, "c")
+    n = values.size
+    below, above = np.count_nonzero(values < c), np.count_nonzero(values > c)
+    at = n - below - above
+    return (below - at - above) / n, (below + at - above) / n
+
+
+def l1_balance(x, y, slope, intercept, tol: float = 1e-9) -> dict:
+    """Check that 0 is in the subdifferential of the mean absolute error of a line, at (slope, intercept).
+
+    A point off the line pulls on (slope, intercept) with sign(e_i) (x_i, 1); a point
+    on the line (|e_i| <= ``tol`` times the scale of y) is at a kink of its |e| and may pull
+    with any s_i (x_i, 1), s_i in [-1, 1]. The line is an L1 fit exactly when some such
+    s_i make all the pulls add up to 0. Returns a dict:
+    ``on_line`` (bool mask), ``off_line_sum`` (the sum of the off-line pulls, the
+    "gradient" with sign(0) = 0; usually not 0 at an L1 fit), ``pulls`` (each
+    point's pull s_i, with the on-line ones solved for, or None if no choice in
+    [-1, 1] balances, i.e. the line is not an L1 fit).
+    """
+    from scipy.optimize import linprog
+
+    x = as_vector(x, "x")
+    y = as_vector(y, "y")
+    same_length(x, y, "x", "y")
+    slope, intercept = scalar(slope, "slope"), scalar(intercept, "intercept")
+    tol = scalar(tol, "tol", minimum=0.0)
+    e = slope * x + intercept - y
+    on_line = np.abs(e) <= tol * max(1.0, float(np.abs(y).max()))
+    design = np.column_stack([x, np.ones_like(x)])
+    pulls = np.sign(e)
+    pulls[on_line] = 0.0
+    off_line_sum = pulls @ design
+    if not on_line.any():
+        balanced = bool(np.allclose(off_line_sum, 0.0))
+        return {"on_line": on_line, "off_line_sum": off_line_sum, "pulls": pulls if balanced else None}
+    # Find s in [-1, 1]^m with design[on_line].T @ s = -off_line_sum (a feasibility linear program).
+    m = int(on_line.sum())
+    result = linprog(np.zeros(m), A_eq=design[on_line].T, b_eq=-off_line_sum, bounds=[(-1.0, 1.0)] * m,
+                     method="highs")
+    if result.status != 0:
+        return {"on_line": on_line, "off_line_sum": off_line_sum, "pulls": None}
+    pulls[on_line] = result.x
+    return {"on_line": on_line, "off_line_sum": off_line_sum, "pulls": pulls}
+
+
 def pull(residuals, loss: str, delta: float = 1.0) -> np.ndarray:
     """Each point's pull on the fit: the derivative of its own loss with respect to its prediction.
 
@@ -203,17 +279,22 @@ def leave_one_out_slopes(x, y, loss: str, delta: float = 1.0) -> np.ndarray:
 def outlier_for(x, y, rng) -> tuple[float, float]:
     """A new far point for the data: x inside their range, y far above or below their L1 line.
 
-    "Far" is 6 to 10 times the typical size of the data's scatter around the
-    line (their median absolute residual, or a tenth of their y range if
-    they lie on a line).
+    "Far" is 6 to 10 times the data's typical scale: the larger of their
+    scatter around the L1 line (median absolute residual) and a third of the
+    interquartile range of y. The second term matters when most points lie
+    exactly on a line (Anscombe III): their median residual is about 1e-15,
+    and a multiple of it is no distance at all. Both terms are robust, so a
+    few outliers added before do not blow up the next one.
     """
     x = as_vector(x, "x")
     y = as_vector(y, "y")
     same_length(x, y, "x", "y")
     slope, intercept = fit_line(x, y, loss="l1")
-    spread = np.median(np.abs(y - slope * x - intercept))
-    if not spread > 0:
-        spread = max(0.1 * float(np.ptp(y)), 1.0)
+    scatter = float(np.median(np.abs(y - slope * x - intercept)))
+    q25, q75 = np.percentile(y, [25, 75])
+    scale = max(scatter, (q75 - q25) / 3.0)
+    if not scale > 1e-9 * max(1.0, float(np.abs(y).max())):
+        scale = max(0.1 * float(np.ptp(y)), 1.0)  # (almost) all y equal
     new_x = float(rng.uniform(x.min(), x.max())) if np.ptp(x) > 0 else float(x[0]) + 1.0
     sign = 1.0 if rng.random() < 0.5 else -1.0
-    return new_x, float(slope * new_x + intercept + sign * rng.uniform(6.0, 10.0) * spread)
+    return new_x, float(slope * new_x + intercept + sign * rng.uniform(6.0, 10.0) * scale)

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.optimize import linprog, minimize, minimize_scalar
 from scipy.special import huber
-from sklearn.linear_model import LinearRegression, QuantileRegressor
+from sklearn.linear_model import HuberRegressor, LinearRegression, QuantileRegressor
+from statsmodels import datasets
 
 from helpers.fitting import fit_constant, fit_line, fit_linear
 
@@ -110,7 +111,6 @@ def test_l1_fit_of_stack_loss_matches_published_result():
     # (e.g. Koenker's quantreg, rq(stack.loss ~ ., stackloss)): intercept
     # -39.68985507, air flow 0.83188406, water temp 0.57391304, acid -0.06086957;
     # sum of absolute residuals 42.08116.
-    datasets = pytest.importorskip("statsmodels.datasets")
     data = datasets.stackloss.load_pandas()
     X, y = data.exog.to_numpy(float), data.endog.to_numpy(float)
     coef, intercept = fit_linear(X, y, "l1")
@@ -146,6 +146,20 @@ def test_huber_linear_minimizes_the_objective(delta, k):
         step[i] = h
         slope = (np.mean(huber(delta, y - A @ (beta + step))) - np.mean(huber(delta, y - A @ (beta - step)))) / (2 * h)
         assert abs(slope) < 1e-8
+
+
+@pytest.mark.parametrize("epsilon", [1.35, 2.0])
+def test_huber_line_matches_scikit_learn_huber_regressor(epsilon):
+    """scikit-learn's HuberRegressor (alpha=0) minimizes over (w, sigma)
+    sum(sigma + H_eps(r / sigma) sigma) with H_eps(z) = z^2 (|z| <= eps), 2 eps |z| - eps^2 beyond.
+    At its sigma, sigma H_eps(r / sigma) = (2 / sigma) huber_delta(r) with delta = eps sigma,
+    so its w is our fixed-delta Huber fit with delta = epsilon * scale_."""
+    X, y = messy_data(40 + int(10 * epsilon), n=60)
+    ref = HuberRegressor(epsilon=epsilon, alpha=0.0, tol=1e-12, max_iter=10_000).fit(X, y)
+    delta = epsilon * ref.scale_
+    slope, intercept = fit_line(X[:, 0], y, "huber", delta=delta)
+    assert slope == pytest.approx(ref.coef_[0], abs=1e-5)
+    assert intercept == pytest.approx(ref.intercept_, abs=1e-5)
 
 
 def test_huber_with_large_delta_is_least_squares():

@@ -38,7 +38,7 @@ def test_noiseless_line_is_exact():
     assert np.allclose(y, 2 * x - 1)
 
 
-@pytest.mark.parametrize("make", [outliers.heavy_tailed_noise, outliers.real_surges])
+@pytest.mark.parametrize("make", [outliers.heavy_tailed_noise, outliers.gaussian_noise, outliers.real_surges])
 def test_splits_are_reproducible_with_the_right_shapes(make):
     a, b = make(seed=11), make(seed=11)
     assert a.x_train.shape == a.y_train.shape == (40,)
@@ -94,12 +94,24 @@ def test_repeated_held_out_uses_consecutive_seeds():
     assert np.isclose(table["rmse"][1, 1], rmse)
 
 
-def test_the_two_experiments_favour_opposite_losses():
+def test_the_experiments_favour_the_loss_that_suits_the_noise():
     a = outliers.repeated_held_out(outliers.heavy_tailed_noise, 40, seed=100)
     b = outliers.repeated_held_out(outliers.real_surges, 40, seed=100)
+    c = outliers.repeated_held_out(outliers.gaussian_noise, 100, seed=100)
     l1_wins_a = np.mean(a["rmse"][:, 1] < a["rmse"][:, 0])
     l1_wins_b = np.mean(b["rmse"][:, 1] < b["rmse"][:, 0])
+    l1_closer_c = np.mean(c["line_rmse"][:, 1] < c["line_rmse"][:, 0])
     assert l1_wins_a > 0.75 and l1_wins_b < 0.25
+    assert 0.2 < l1_closer_c < 0.45  # Gaussian noise: L1 is closer to the truth in only about a third
+
+
+def test_gaussian_noise_is_the_heavy_tailed_generator_without_glitches():
+    g = outliers.gaussian_noise(n_test=100_000, seed=5)
+    h = outliers.heavy_tailed_noise(n_test=100_000, seed=5, glitch_rate=0.0)
+    assert np.array_equal(g.y_train, h.y_train) and np.array_equal(g.y_test, h.y_test)
+    residual = g.y_test - (0.5 * g.x_test + 1.0)
+    assert abs(stats.kurtosis(residual)) < 0.05 and abs(residual.std() - 0.5) < 0.01
+    assert (g.mean_slope, g.mean_intercept) == (0.5, 1.0)
 
 
 # --- constant fits, pull, influence ---------------------------------------------------
@@ -158,16 +170,93 @@ def test_leave_one_out_slopes_match_refits():
 def test_outlier_for_is_far_from_the_l1_line_and_inside_the_x_range():
     x, y = outliers.noisy_line(11, seed=3)  # odd n: the L1 line is unique here
     slope, intercept = lad_line(x, y)
-    spread = np.median(np.abs(y - slope * x - intercept))
+    q25, q75 = np.percentile(y, [25, 75])
+    scale = max(np.median(np.abs(y - slope * x - intercept)), (q75 - q25) / 3)
     for seed in range(5):
         new_x, new_y = outliers.outlier_for(x, y, np.random.default_rng(seed))
         assert x.min() <= new_x <= x.max()
-        assert 6 * spread - 1e-6 <= abs(new_y - slope * new_x - intercept) <= 10 * spread + 1e-6
+        assert 6 * scale - 1e-6 <= abs(new_y - slope * new_x - intercept) <= 10 * scale + 1e-6
     assert outliers.outlier_for(x, y, np.random.default_rng(1)) == outliers.outlier_for(x, y, np.random.default_rng(1))
-    # Points exactly on a line: the spread falls back to a tenth of the y range (or 1).
+    # Points exactly on a line (no scatter at all): the scale is a third of the interquartile range of y.
     line_x = np.arange(5.0)
     new_x, new_y = outliers.outlier_for(line_x, 3 * line_x, np.random.default_rng(0))
-    assert abs(new_y - 3 * new_x) >= 6 * 1.2 - 1e-9
+    assert abs(new_y - 3 * new_x) >= 6 * (9.0 - 3.0) / 3 - 1e-9
+    # All y equal: no scale in the data at all; the distance is 6 to 10 units.
+    new_x, new_y = outliers.outlier_for(line_x, np.full(5, 2.0), np.random.default_rng(0))
+    assert 6 - 1e-9 <= abs(new_y - 2.0) <= 10 + 1e-9
+
+
+def test_outlier_for_is_far_on_anscombe_iii_where_ten_points_lie_on_the_l1_line():
+    """Issue: the ten inliers lie on the L1 line, so their median residual is ~1e-15 and
+    "6 to 10 times the spread" put the new points on the line."""
+    from helpers.data import load_anscombe
+
+    data = load_anscombe("III")
+    x, y = data.X[:, 0].copy(), data.y.copy()
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        slope, intercept = lad_line(x, y)
+        new_x, new_y = outliers.outlier_for(x, y, rng)
+        # Far in terms of what is on screen: at least a third of the y range of the 11 original points.
+        assert abs(new_y - (slope * new_x + intercept)) >= np.ptp(data.y) / 3
+        x, y = np.append(x, new_x), np.append(y, new_y)
+
+
+def test_outlier_for_does_not_blow_up_over_repeated_additions():
+    x, y = outliers.noisy_line(11, seed=0)
+    rng = np.random.default_rng(0)
+    for _ in range(8):
+        new_x, new_y = outliers.outlier_for(x, y, rng)
+        x, y = np.append(x, new_x), np.append(y, new_y)
+    original = outliers.noisy_line(11, seed=0)[1]
+    assert np.ptp(y) < 6 * np.ptp(original)  # robust scale: the eighth is not 2^8 times further out
+
+
+# --- exact optimality at the kinks of L1 ------------------------------------------------
+
+
+def _mae(values, c):
+    return np.mean(np.abs(c - np.asarray(values)))
+
+
+@pytest.mark.parametrize("values", [[3.0, 4.0, 4.5, 6.0, 7.0], [1.0, 2.0, 3.0, 10.0], [2.0, 2.0, 5.0]])
+def test_constant_mae_slopes_are_the_one_sided_derivatives(values):
+    h = 1e-7
+    for c in sorted(set(values)) + [0.0, 2.5, 3.3, 4.5, 6.5, 12.0]:
+        left, right = outliers.constant_mae_slopes(values, c)
+        assert left == pytest.approx((_mae(values, c) - _mae(values, c - h)) / h, abs=1e-6)
+        assert right == pytest.approx((_mae(values, c + h) - _mae(values, c)) / h, abs=1e-6)
+
+
+def test_with_an_odd_count_the_mae_derivative_is_never_zero():
+    """The old claim "dMAE/dc is 0 when as many values lie below c as above" fails for odd n:
+    wherever the derivative exists it is (#below - #above) / n, an odd number over n."""
+    values = np.array([3.0, 4.0, 4.5, 6.0, 7.0])
+    gaps = (np.concatenate([[values[0] - 1], values]) + np.concatenate([values, [values[-1] + 1]])) / 2
+    for c in gaps:  # one c between each pair of neighbours, and beyond both ends
+        left, right = outliers.constant_mae_slopes(values, c)
+        assert left == right != 0
+    left, right = outliers.constant_mae_slopes(values, 4.5)  # the median: a kink with a sign change
+    assert left < 0 < right
+    # Even count: the derivative is 0 on the whole open interval between the two middle values.
+    assert outliers.constant_mae_slopes([1.0, 2.0, 3.0, 10.0], 2.7) == (0.0, 0.0)
+
+
+def test_l1_balance_accepts_an_l1_fit_and_rejects_other_lines():
+    from helpers.data import load_anscombe
+
+    data = load_anscombe("III")
+    x, y = data.X[:, 0], data.y
+    slope, intercept = lad_line(x, y)
+    # QuantileRegressor's solution is exact to ~1e-10; let the kink tolerance cover that.
+    result = outliers.l1_balance(x, y, slope, intercept, tol=1e-8)
+    assert result["pulls"] is not None and result["on_line"].sum() >= 2
+    assert np.all(np.abs(result["pulls"]) <= 1 + 1e-12)
+    assert np.allclose(result["pulls"] @ np.column_stack([x, np.ones_like(x)]), 0.0, atol=1e-9)
+    assert np.any(np.abs(result["off_line_sum"]) > 0.5)  # the "gradient" with sign(0) = 0 is not 0
+    ols = np.polyfit(x, y, 1)
+    assert outliers.l1_balance(x, y, ols[0], ols[1])["pulls"] is None
+    assert outliers.l1_balance(x, y, slope + 0.01, intercept, tol=1e-8)["pulls"] is None
 
 
 # --- bad input ------------------------------------------------------------------------
@@ -186,6 +275,10 @@ def test_outlier_for_is_far_from_the_l1_line_and_inside_the_x_range():
     (lambda: outliers.constant_loss_curves([], [1.0]), "values"),
     (lambda: outliers.constant_loss_curves([1.0, np.nan], [1.0]), "NaN"),
     (lambda: outliers.pull([1.0], "squared"), "loss"),
+    (lambda: outliers.constant_mae_slopes([1.0, 2.0], np.nan), "c"),
+    (lambda: outliers.constant_mae_slopes([], 1.0), "values"),
+    (lambda: outliers.l1_balance([1, 2, 3], [1, 2], 1.0, 0.0), "same length"),
+    (lambda: outliers.gaussian_noise(seed=0, noise=-1.0), "noise"),
     (lambda: outliers.pull([1.0], "huber", delta=0.0), "delta"),
     (lambda: outliers.leave_one_out_slopes([1, 2], [1, 2], "l2"), "at least 3"),
     (lambda: outliers.leave_one_out_slopes([1, 2, 3], [1, 2], "l2"), "same length"),

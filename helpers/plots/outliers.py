@@ -2,9 +2,13 @@
 
 Interactive figures (:class:`ConstantFitFigure`, :class:`LineFitFigure`) are
 built once; ``update(...)`` moves their artists and blits, and does a full
-redraw only when a dragged point leaves the current axis limits. Lines are
-clipped to the visible box before drawing, so a point dragged to 10^6 never
-hands the renderer huge coordinates. The other functions draw static figures.
+redraw only when the axes change. A dragged point can be taken beyond the
+axes: in the outer ``EDGE_ZONE`` of an axis, moving the mouse toward the edge
+pushes the edge out (:func:`push_limits`), at the speed of the mouse; a mouse
+that holds still changes nothing. When the drag ends the widget fits the view
+to the data again (``fit_view``). Lines are clipped to the visible box before
+drawing, so a point dragged to 10^6 never hands the renderer huge coordinates.
+The other functions draw static figures.
 """
 
 from __future__ import annotations
@@ -33,22 +37,49 @@ def tight_limits(values, pad: float = 0.12, min_span: float = 1.0) -> tuple[floa
     return middle - (0.5 + pad) * span, middle + (0.5 + pad) * span
 
 
-def follow_limits(limits, value: float, margin: float = 0.04, spot: float = 0.8):
-    """New limits if ``value`` is within ``margin`` (share of the span) of an edge or beyond it, else None.
+EDGE_ZONE = 0.12  # share of an axis, at each end, where a drag toward the edge pushes it out
+PUSH_GAIN = 1.0   # the edge moves out as far as the mouse moves (both as shares of the span)
 
-    The side that ``value`` approaches grows so that the value sits at ``spot``
-    of the new span; the other side stays put. Limits never pass +-1.5 MAX_ABS.
+
+def axis_fraction(limits, value: float) -> float:
+    """Where ``value`` sits on an axis with these limits: 0 at the low end, 1 at the high end."""
+    lo, hi = (float(v) for v in limits)
+    return (float(value) - lo) / (hi - lo)
+
+
+def push_limits(limits, fraction: float, previous: float, zone: float = EDGE_ZONE, gain: float = PUSH_GAIN):
+    """New limits after the mouse moved from ``previous`` to ``fraction`` of the axis, or None.
+
+    Only a move toward an edge, ending inside the ``zone`` next to it, pushes that
+    edge out, by ``gain`` times the move (both as shares of the span): with the
+    default gain of 1 the edge follows the mouse at the mouse's speed, and a
+    mouse that holds still (or moves away from the edge) changes nothing. Limits never pass
+    +-1.5 MAX_ABS.
     """
     lo, hi = (float(v) for v in limits)
-    span = hi - lo
-    if lo + margin * span <= value <= hi - margin * span:
-        return None
-    if value > hi - margin * span:
-        hi = lo + (value - lo) / spot
+    span, step = hi - lo, float(fraction) - float(previous)
+    if fraction > 1.0 - zone and step > 0:
+        hi = min(hi + gain * step * span, 1.5 * MAX_ABS)
+    elif fraction < zone and step < 0:
+        lo = max(lo + gain * step * span, -1.5 * MAX_ABS)
     else:
-        lo = hi - (hi - value) / spot
-    lo, hi = max(lo, -1.5 * MAX_ABS), min(hi, 1.5 * MAX_ABS)
+        return None
     return None if (lo, hi) == tuple(limits) else (lo, hi)
+
+
+def _push_axis(get_lim, set_lim, value: float, previous: float | None) -> tuple[float, float, bool]:
+    """Push one axis for a drag at ``value`` (data units); returns (value, fraction, changed).
+
+    The value is re-read at the mouse's fraction of the new limits, so the point
+    stays under the mouse while the axis grows.
+    """
+    limits = get_lim()
+    fraction = axis_fraction(limits, value)
+    new = None if previous is None else push_limits(limits, fraction, previous)
+    if new is None:
+        return float(value), fraction, False
+    set_lim(*new)
+    return new[0] + fraction * (new[1] - new[0]), fraction, True
 
 
 def clip_line(slope: float, intercept: float, xlim, ylim) -> tuple[np.ndarray, np.ndarray]:
@@ -74,9 +105,10 @@ class LineFitFigure:
     """A scatter with the L2, L1 and Huber lines (their numbers go in the widget's readout:
     re-rendering text on every move would cost more than the rest of the update).
 
-    ``update(x, y, fits, delta, active)`` moves points and lines; the axes follow a
-    dragged point that nears an edge (a full redraw), otherwise only the moving
-    artists are blitted. ``fit_view(x, y)`` resets the limits to the data.
+    ``update(x, y, fits, delta, active)`` moves points and lines and blits them
+    (a full redraw if the axes changed). During a drag, ``push(point, previous)``
+    lets the axes follow the mouse at an edge (see :func:`push_limits`);
+    ``fit_view(x, y)`` fits the limits to the data again.
     """
 
     def __init__(self, x, y, fits: dict, delta: float = 1.0, *, width: float = 6.0, height: float = 4.2,
@@ -99,6 +131,7 @@ class LineFitFigure:
         # Animated artists are drawn in this order: lines under points.
         self.blitter = Blitter(self.fig, [*self.lines.values(), self.points, self.active_point])
         self.x = self.y = None
+        self._limits_moved = False
         self.fit_view(x, y, redraw=False)
         self.set_artists(x, y, fits, delta)
 
@@ -106,6 +139,7 @@ class LineFitFigure:
         """Limits that hold every point with a margin."""
         self.ax.set_xlim(*tight_limits(x))
         self.ax.set_ylim(*tight_limits(y))
+        self._limits_moved = False
         if redraw:
             self.blitter.full_redraw()
 
@@ -121,22 +155,24 @@ class LineFitFigure:
         for loss, (slope, intercept) in fits.items():
             self.lines[loss].set_data(*clip_line(slope, intercept, xlim, ylim))
 
-    def follow(self, index: int) -> bool:
-        """Grow the limits if point ``index`` nears an edge; True if they changed."""
-        new_x = follow_limits(self.ax.get_xlim(), self.x[index])
-        new_y = follow_limits(self.ax.get_ylim(), self.y[index])
-        if new_x:
-            self.ax.set_xlim(*new_x)
-        if new_y:
-            self.ax.set_ylim(*new_y)
-        return bool(new_x or new_y)
+    def push(self, point, previous):
+        """Follow a drag at ``point`` (data units) whose last mouse position was at ``previous``
+        (axis fractions, or None at the start of a drag).
+
+        Returns ``(point, fractions, changed)``: the point re-read under the mouse
+        after the axes moved, the mouse's fractions to pass as ``previous`` next
+        time, and whether the limits changed (then ``update`` redraws in full).
+        """
+        px, fx, cx = _push_axis(self.ax.get_xlim, self.ax.set_xlim, point[0], previous and previous[0])
+        py, fy, cy = _push_axis(self.ax.get_ylim, self.ax.set_ylim, point[1], previous and previous[1])
+        self._limits_moved |= cx or cy
+        return (px, py), (fx, fy), cx or cy
 
     def update(self, x, y, fits: dict, delta: float, active: int | None = None) -> None:
-        """Show new data and fits: blit, or a full redraw if the axes had to follow point ``active``."""
-        self.x, self.y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        moved_limits = active is not None and self.follow(active)
+        """Show new data and fits: blit, or a full redraw if the axes were pushed since the last update."""
         self.set_artists(x, y, fits, delta, active)
-        if moved_limits:
+        moved, self._limits_moved = self._limits_moved, False
+        if moved:
             self.blitter.full_redraw()
         else:
             self.blitter.update()
@@ -182,12 +218,14 @@ class ConstantFitFigure:
                                           self.mae_curve, self.mse_min, self.mae_min, self.points,
                                           self.active_point])
         self.values = np.asarray(values, dtype=float)
+        self._limits_moved = False
         self.fit_view(self.values, redraw=False)
 
     def fit_view(self, values, *, redraw: bool = True) -> None:
         """Show ``values`` with x limits that hold every number and y limits that hold both curves."""
         values = np.asarray(values, dtype=float)
         self.ax_values.set_xlim(*tight_limits(values, pad=0.25))
+        self._limits_moved = False
         self._curve_limits(values, force=True)
         self.set_artists(values)  # the curves span the new limits
         if redraw:
@@ -230,16 +268,18 @@ class ConstantFitFigure:
         for line in self.median_lines:
             line.set_xdata([median, median])
 
+    def push(self, value: float, previous: float | None):
+        """Follow a drag at ``value`` whose last mouse position was at axis fraction ``previous``
+        (None at the start of a drag); returns ``(value, fraction, changed)`` (see :func:`push_limits`)."""
+        value, fraction, changed = _push_axis(self.ax_values.get_xlim, self.ax_values.set_xlim, value, previous)
+        self._limits_moved |= changed
+        return value, fraction, changed
+
     def update(self, values, active: int | None = None) -> None:
-        """Show new numbers: blit, or a full redraw if the axes had to follow or rescale."""
+        """Show new numbers: blit, or a full redraw if the axes were pushed or the curves rescaled."""
         values = np.asarray(values, dtype=float)
-        changed = False
-        if active is not None:
-            new_x = follow_limits(self.ax_values.get_xlim(), values[active])
-            if new_x:
-                self.ax_values.set_xlim(*new_x)
-                changed = True
-        changed = self._curve_limits(values) or changed
+        changed = self._curve_limits(values) or self._limits_moved
+        self._limits_moved = False
         self.set_artists(values, active)
         if changed:
             self.blitter.full_redraw()
