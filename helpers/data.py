@@ -1,21 +1,25 @@
-"""Real data sets for the course, read from the CSV files in ``data/``.
+"""Real data sets for the course, read from the CSV files shipped inside the package.
 
 Introduced in notebook 03 (Anscombe's quartet, stack loss: outliers and L1 vs
 L2 fits) and used again in notebook 05 (diabetes: lasso and ridge paths).
-Provenance of every file: ``data/README.md``. Numpy only; no network.
+The files are package data (``helpers/datasets/*.csv``), read with
+``importlib.resources``, so an installed ``helpers`` (``pip install .``, no
+clone) loads them too. Provenance of every file: ``data/README.md`` in the
+repository. Generated problems: :mod:`helpers.synthetic`. Numpy only; no network.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 
 import numpy as np
 
 from helpers._checks import as_matrix, choice
 
-__all__ = ["Dataset", "data_dir", "load_anscombe", "load_stackloss", "load_diabetes", "standardize"]
+__all__ = ["Dataset", "data_files", "load_anscombe", "load_stackloss", "load_diabetes", "standardize"]
 
 ANSCOMBE_SETS = ("I", "II", "III", "IV")
 
@@ -51,25 +55,19 @@ class Dataset:
                 f"target: {self.target_name}; source: {self.source})")
 
 
-def data_dir() -> Path:
-    """The repository's ``data/`` folder (next to the ``helpers`` package)."""
-    path = Path(__file__).resolve().parent.parent / "data"
-    if not path.is_dir():
-        raise FileNotFoundError(
-            f"data folder not found at {path}; the course's CSV files live in the repository's "
-            "data/ folder, so install helpers from a clone of the repository (pip install -e .)"
-        )
-    return path
+def data_files():
+    """The folder of the course's CSV files inside the installed package (an importlib Traversable)."""
+    return resources.files("helpers").joinpath("datasets")
 
 
 def _read_csv(name: str) -> tuple[list[str], list[list[str]]]:
-    path = data_dir() / name
+    path = data_files().joinpath(name)
     if not path.is_file():
         raise FileNotFoundError(
-            f"data file {name} not found in {path.parent}; it ships with the repository "
-            "(regenerate it with: python data/make_csvs.py)"
+            f"data file {name} not found in the package's datasets folder ({data_files()}); it ships "
+            "with helpers as package data (regenerate it with: python data/make_csvs.py)"
         )
-    with open(path, newline="") as fh:
+    with io.StringIO(path.read_text(encoding="utf-8"), newline="") as fh:
         rows = list(csv.reader(fh))
     return rows[0], rows[1:]
 

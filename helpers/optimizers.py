@@ -1,7 +1,7 @@
-"""Optimizers, weight decay and the libraries' lambda conventions (04_weight_decay).
+"""Optimizers with weight decay: SGD, Adam(W), PyTorch's and d2l's updates (04_weight_decay).
 
-- Small generated regression problems: :func:`two_feature_problem` (for pictures
-  of weight space) and :func:`overfitting_problem` (many features, few samples).
+Introduced in notebook 04 (weight decay).
+
 - Full-batch SGD and Adam on the course's objective
   J(w, b) = MSE(Xw + b, y) + l2 * sum(w^2), with the penalty either *in the loss*
   (``l2``: its gradient 2*l2*w goes through the optimizer) or as *decoupled weight
@@ -11,8 +11,10 @@
   for Adam they do not.
 - :func:`torch_sgd`: PyTorch's documented ``torch.optim.SGD`` update (momentum 0),
   written out in numpy (PyTorch itself is not needed).
-- Conversions from the course's ``l2`` and ``l1`` to the constants other
-  libraries expect (scikit-learn's live in :mod:`helpers.regularization`).
+- :func:`shrinkage_factor`: what one L2 step multiplies a weight by.
+
+The conversions to other libraries' constants are in :mod:`helpers.conventions`;
+the generated problems these run on are in :mod:`helpers.synthetic`.
 
 The bias is never penalized or decayed (in PyTorch: put it in a parameter group
 with ``weight_decay=0``).
@@ -24,36 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from helpers._checks import as_matrix, as_vector, same_length, scalar
-from helpers.regularization import objective_grad
+from helpers._checks import as_matrix, as_vector, positive_int, same_length, scalar
+from helpers.penalties import objective_grad
 
-__all__ = [
-    "RegressionProblem",
-    "OptimizerPath",
-    "two_feature_problem",
-    "overfitting_problem",
-    "sgd",
-    "adam",
-    "torch_sgd",
-    "d2l_sgd",
-    "shrinkage_factor",
-    "torch_sgd_weight_decay",
-    "keras_l2",
-    "keras_l1",
-    "d2l_lambda",
-    "d2l_learning_rate",
-]
-
-
-@dataclass(frozen=True)
-class RegressionProblem:
-    """Training data ``X, y`` (and held-out ``X_test, y_test`` when made) plus the true weights."""
-
-    X: np.ndarray
-    y: np.ndarray
-    true_weights: np.ndarray
-    X_test: np.ndarray | None = None
-    y_test: np.ndarray | None = None
+__all__ = ["OptimizerPath", "sgd", "adam", "torch_sgd", "d2l_sgd", "shrinkage_factor"]
 
 
 @dataclass(frozen=True)
@@ -62,58 +38,6 @@ class OptimizerPath:
 
     weights: np.ndarray
     intercepts: np.ndarray
-
-
-def two_feature_problem(*, seed: int, n_samples: int = 40, correlation: float = 0.5,
-                        true_weights=(1.5, 0.25), noise: float = 0.5) -> RegressionProblem:
-    """Two correlated standardized features, centered y; the bias is 0, so (w1, w2) tells all.
-
-    The columns of ``X`` have mean 0 and variance 1 exactly and their sample
-    correlation is ``correlation`` exactly, so the loss contours are ellipses
-    whose shape the learner can predict; ``y`` is centered too.
-    """
-    n = int(scalar(n_samples, "n_samples", minimum=3))
-    rho = scalar(correlation, "correlation")
-    if not -1.0 < rho < 1.0:
-        raise ValueError(f"correlation must lie strictly between -1 and 1; got {rho:g}")
-    w_true = as_vector(true_weights, "true_weights")
-    if w_true.size != 2:
-        raise ValueError(f"true_weights must have 2 entries (one per feature); got {w_true.size}")
-    noise = scalar(noise, "noise", minimum=0.0)
-    rng = np.random.default_rng(seed)
-    Z = rng.standard_normal((n, 2))
-    Z -= Z.mean(axis=0)
-    # Whiten the sample, then impose the wanted sample covariance exactly.
-    cov = Z.T @ Z / n
-    Z = Z @ np.linalg.inv(np.linalg.cholesky(cov)).T
-    X = Z @ np.linalg.cholesky(np.array([[1.0, rho], [rho, 1.0]])).T
-    y = X @ w_true + noise * rng.standard_normal(n)
-    return RegressionProblem(X=X, y=y - y.mean(), true_weights=w_true)
-
-
-def overfitting_problem(*, seed: int, n_train: int = 30, n_test: int = 1000,
-                        n_features: int = 25, n_informative: int = 4,
-                        noise: float = 1.0) -> RegressionProblem:
-    """Many features, few samples: only ``n_informative`` weights are non-zero.
-
-    Features are independent standard normals; the informative weights are
-    drawn from +-(1 to 2). With ``n_features`` close to ``n_train`` plain least
-    squares fits the noise, and a test set from the same source shows it.
-    """
-    n_train = int(scalar(n_train, "n_train", minimum=2))
-    n_test = int(scalar(n_test, "n_test", minimum=1))
-    p = int(scalar(n_features, "n_features", minimum=1))
-    k = int(scalar(n_informative, "n_informative", minimum=0))
-    if k > p:
-        raise ValueError(f"n_informative ({k}) cannot exceed n_features ({p})")
-    noise = scalar(noise, "noise", minimum=0.0)
-    rng = np.random.default_rng(seed)
-    w_true = np.zeros(p)
-    w_true[:k] = rng.choice([-1.0, 1.0], size=k) * rng.uniform(1.0, 2.0, size=k)
-    X = rng.standard_normal((n_train + n_test, p))
-    y = X @ w_true + noise * rng.standard_normal(n_train + n_test)
-    return RegressionProblem(X=X[:n_train], y=y[:n_train], true_weights=w_true,
-                             X_test=X[n_train:], y_test=y[n_train:])
 
 
 def shrinkage_factor(lr, l2):
@@ -134,7 +58,7 @@ def _setup(X, y, lr, steps, l2, weight_decay, w0, b0):
     y = as_vector(y, "y")
     same_length(X, y, "X", "y")
     lr = scalar(lr, "lr", minimum=0.0, strict=True)
-    steps = int(scalar(steps, "steps", minimum=0))
+    steps = positive_int(steps, "steps")
     l2 = scalar(l2, "l2", minimum=0.0)
     weight_decay = scalar(weight_decay, "weight_decay", minimum=0.0)
     w = np.zeros(X.shape[1]) if w0 is None else as_vector(w0, "w0").copy()
@@ -244,28 +168,3 @@ def d2l_sgd(X, y, *, lr, steps, lambd=0.0, w0=None, b0=0.0,
         return (1.0 - lr * lambd) * w - (lr / n) * (X.T @ r), new_b
 
     return _run(step, X, y, lr, steps, 0.0, w, b, fit_intercept)
-
-
-def torch_sgd_weight_decay(l2):
-    """PyTorch SGD's weight_decay for the course's l2: it adds wd*w to the MSE gradient, so wd = 2*l2."""
-    return 2.0 * scalar(l2, "l2", minimum=0.0)
-
-
-def keras_l2(l2):
-    """Keras ``regularizers.l2(l)`` adds l*sum(w^2) to the (mean squared error) loss: l = l2."""
-    return scalar(l2, "l2", minimum=0.0)
-
-
-def keras_l1(l1):
-    """Keras ``regularizers.l1(l)`` adds l*sum(|w|) to the loss: l = the course's alpha (l1)."""
-    return scalar(l1, "l1", minimum=0.0)
-
-
-def d2l_lambda(l2):
-    """d2l minimizes (1/n) sum (1/2) r^2 + (lambda/2)||w||^2 = J/2 when lambda = l2: same minimizer."""
-    return scalar(l2, "l2", minimum=0.0)
-
-
-def d2l_learning_rate(lr):
-    """d2l's objective is half the course's, so its gradient is half: the same steps need 2*lr."""
-    return 2.0 * scalar(lr, "lr", minimum=0.0, strict=True)

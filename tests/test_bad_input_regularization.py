@@ -1,11 +1,11 @@
-"""Bad input to helpers.regularization: each kind raises ValueError naming the problem."""
+"""Bad input to the regularization math (penalties, descent, paths, conventions): a ValueError naming the problem."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from helpers import regularization as reg
+from helpers import conventions, descent, paths, penalties
 
 X = np.arange(12.0).reshape(6, 2) ** 1.5
 Y = np.array([1.0, 2.0, 0.5, 3.0, 2.5, 4.0])
@@ -15,14 +15,14 @@ def gd(X=X, y=Y, **kw):
     """A valid gradient_descent call, with one argument spoiled by the test."""
     kw.setdefault("lr", 0.01)
     kw.setdefault("steps", 10)
-    return reg.gradient_descent(X, y, **kw)
+    return descent.gradient_descent(X, y, **kw)
 
 
 @pytest.mark.parametrize("call", [
     lambda: gd(l1=-0.1),
     lambda: gd(l1=np.array([0.1, -0.2])),
-    lambda: reg.lasso_path(X, Y, [0.1, -1.0]),
-    lambda: reg.sklearn_lasso_alpha(-1.0),
+    lambda: paths.lasso_path(X, Y, [0.1, -1.0]),
+    lambda: conventions.sklearn_lasso_alpha(-1.0),
 ], ids=["gd", "gd-array", "lasso_path", "sklearn_lasso_alpha"])
 def test_negative_l1(call):
     with pytest.raises(ValueError, match=r"must be >= 0 .*negative value"):
@@ -31,9 +31,9 @@ def test_negative_l1(call):
 
 @pytest.mark.parametrize("call", [
     lambda: gd(l2=-0.1),
-    lambda: reg.ridge_path(X, Y, [-0.5, 1.0]),
-    lambda: reg.stable_learning_rate(X, l2=-1.0),
-    lambda: reg.objective(X, Y, [0.0, 0.0], 0.0, l2=-1.0),
+    lambda: paths.ridge_path(X, Y, [-0.5, 1.0]),
+    lambda: descent.stable_learning_rate(X, l2=-1.0),
+    lambda: penalties.objective(X, Y, [0.0, 0.0], 0.0, l2=-1.0),
 ], ids=["gd", "ridge_path", "stable_learning_rate", "objective"])
 def test_negative_l2(call):
     with pytest.raises(ValueError, match=r"l2.*(>= 0|at least 0)"):
@@ -48,7 +48,7 @@ def test_negative_or_zero_learning_rate(lr):
 
 def test_negative_threshold():
     with pytest.raises(ValueError, match=r"t must be >= 0"):
-        reg.soft_threshold([1.0, 2.0], -0.5)
+        penalties.soft_threshold([1.0, 2.0], -0.5)
 
 
 @pytest.mark.parametrize("steps", [0, -5])
@@ -64,16 +64,17 @@ def test_non_integer_steps(steps):
 
 
 def test_unknown_l1_method():
-    with pytest.raises(ValueError, match=r"unknown l1_method 'ista'; expected one of 'subgradient', 'clip', 'proximal'"):
+    message = r"unknown l1_method 'ista'; expected one of 'subgradient', 'clip', 'proximal'"
+    with pytest.raises(ValueError, match=message):
         gd(l1_method="ista")
 
 
 @pytest.mark.parametrize("call", [
     lambda: gd(y=Y[:-1]),
-    lambda: reg.ridge_path(X, Y[:4], [0.1]),
-    lambda: reg.lasso_path(X, Y[:4], [0.1]),
-    lambda: reg.lasso_knots(X, Y[:4]),
-    lambda: reg.objective(X, Y[:4], [0.0, 0.0]),
+    lambda: paths.ridge_path(X, Y[:4], [0.1]),
+    lambda: paths.lasso_path(X, Y[:4], [0.1]),
+    lambda: paths.lasso_knots(X, Y[:4]),
+    lambda: penalties.objective(X, Y[:4], [0.0, 0.0]),
 ], ids=["gd", "ridge_path", "lasso_path", "lasso_knots", "objective"])
 def test_mismatched_X_and_y(call):
     with pytest.raises(ValueError, match=r"X and y must have the same length; got 6 and"):
@@ -81,8 +82,8 @@ def test_mismatched_X_and_y(call):
 
 
 @pytest.mark.parametrize("call", [
-    lambda: reg.objective(X, Y, [1.0, 2.0, 3.0]),
-    lambda: reg.objective_grad(X, Y, [1.0]),
+    lambda: penalties.objective(X, Y, [1.0, 2.0, 3.0]),
+    lambda: penalties.objective_grad(X, Y, [1.0]),
 ], ids=["objective", "objective_grad"])
 def test_wrong_number_of_weights(call):
     with pytest.raises(ValueError, match=r"w must have one entry per feature \(2\)"):
@@ -96,7 +97,7 @@ def test_wrong_w0_length():
 
 def test_broadcast_failure_in_soft_threshold():
     with pytest.raises(ValueError, match=r"does not broadcast"):
-        reg.soft_threshold(np.ones(3), np.ones(2))
+        penalties.soft_threshold(np.ones(3), np.ones(2))
 
 
 @pytest.mark.parametrize("call,name", [
@@ -104,10 +105,10 @@ def test_broadcast_failure_in_soft_threshold():
     (lambda: gd(y=np.append(Y[:-1], np.nan)), "y"),
     (lambda: gd(w0=[np.nan, 0.0]), "w0"),
     (lambda: gd(l1=np.nan), "l1"),
-    (lambda: reg.ridge_path(X, Y, [0.1, np.nan]), "l2_values"),
-    (lambda: reg.lasso_path(X, Y, [np.nan]), "l1_values"),
-    (lambda: reg.soft_threshold([1.0, np.nan], 0.1), "w"),
-    (lambda: reg.l1_penalty([np.nan]), "w"),
+    (lambda: paths.ridge_path(X, Y, [0.1, np.nan]), "l2_values"),
+    (lambda: paths.lasso_path(X, Y, [np.nan]), "l1_values"),
+    (lambda: penalties.soft_threshold([1.0, np.nan], 0.1), "w"),
+    (lambda: penalties.l1_penalty([np.nan]), "w"),
 ], ids=["X", "y", "w0", "l1", "ridge", "lasso", "soft_threshold", "l1_penalty"])
 def test_nan(call, name):
     with pytest.raises(ValueError, match=rf"{name} contains NaN values"):
@@ -121,10 +122,10 @@ def test_infinite_learning_rate():
 
 @pytest.mark.parametrize("call,name", [
     (lambda: gd(X=np.empty((0, 2)), y=np.empty(0)), "X"),
-    (lambda: reg.l2_penalty([]), "w"),
-    (lambda: reg.lasso_path(X, Y, []), "l1_values"),
-    (lambda: reg.ridge_path(X, Y, []), "l2_values"),
-    (lambda: reg.soft_threshold([], 1.0), "w"),
+    (lambda: penalties.l2_penalty([]), "w"),
+    (lambda: paths.lasso_path(X, Y, []), "l1_values"),
+    (lambda: paths.ridge_path(X, Y, []), "l2_values"),
+    (lambda: penalties.soft_threshold([], 1.0), "w"),
 ], ids=["X", "l2_penalty", "lasso", "ridge", "soft_threshold"])
 def test_empty(call, name):
     with pytest.raises(ValueError, match=rf"{name} is (an )?empty"):
@@ -143,14 +144,54 @@ def test_two_dimensional_penalty_values():
 
 def test_non_positive_tolerance():
     with pytest.raises(ValueError, match=r"tol must be greater than 0"):
-        reg.lasso_path(X, Y, [0.1], tol=0.0)
+        paths.lasso_path(X, Y, [0.1], tol=0.0)
 
 
 def test_non_positive_sample_count():
     with pytest.raises(ValueError, match=r"n_samples must be a positive integer"):
-        reg.sklearn_ridge_alpha(0.1, 0)
+        conventions.sklearn_ridge_alpha(0.1, 0)
 
 
 def test_fit_intercept_must_be_a_bool():
     with pytest.raises(ValueError, match=r"fit_intercept must be True or False"):
         gd(fit_intercept="yes")
+
+
+def test_elastic_net_l2_values_of_the_wrong_length():
+    with pytest.raises(ValueError, match=r"l2_values must be one number or one value per l1 value \(3\); got 2"):
+        paths.elastic_net_path(X, Y, [0.1, 0.2, 0.3], [0.1, 0.2])
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: paths.elastic_net_path(X, Y, [0.1], -0.5), r"l2_values must be >= 0"),
+    (lambda: paths.elastic_net_path(X, Y, [0.1], [np.nan]), r"l2_values contains NaN"),
+    (lambda: paths.elastic_net_path(X, Y, [-0.1], 0.5), r"l1_values must be >= 0"),
+    (lambda: paths.elastic_net_path(X, Y[:4], [0.1], 0.5), r"X and y must have the same length"),
+    (lambda: paths.elastic_net_path(X, Y, [0.1], 0.5, fit_intercept=1), r"fit_intercept must be True or False"),
+], ids=["negative l2", "NaN l2", "negative l1", "lengths", "fit_intercept"])
+def test_elastic_net_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("call,name", [
+    (lambda: paths.lasso_path(X, Y, [0.1], max_sweeps=2.7), "max_sweeps"),
+    (lambda: paths.lasso_path(X, Y, [0.1], max_sweeps=0), "max_sweeps"),
+    (lambda: paths.elastic_net_path(X, Y, [0.1], 0.1, max_sweeps=True), "max_sweeps"),
+    (lambda: paths.lasso_knots(X, Y, max_knots=2.7), "max_knots"),
+    (lambda: conventions.sklearn_ridge_alpha(0.1, 2.7), "n_samples"),
+], ids=["sweeps float", "sweeps zero", "sweeps bool", "knots float", "n_samples float"])
+def test_solver_caps_and_counts_must_be_positive_integers(call, name):
+    with pytest.raises(ValueError, match=rf"{name} must be a positive integer"):
+        call()
+
+
+@pytest.mark.parametrize("call", [
+    lambda: conventions.sklearn_elastic_net_params(0.0, 0.0),
+    lambda: conventions.sklearn_elastic_net_params(-1.0, 0.5),
+    lambda: conventions.penalties_from_sklearn_elastic_net(1.0, 1.5),
+    lambda: conventions.penalties_from_sklearn_elastic_net(-1.0, 0.5),
+], ids=["both zero", "negative l1", "ratio above 1", "negative alpha"])
+def test_elastic_net_conversion_bad_input(call):
+    with pytest.raises(ValueError, match=r"l1|l2|alpha|l1_ratio"):
+        call()

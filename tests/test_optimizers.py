@@ -1,4 +1,4 @@
-"""helpers.optimizers: generated problems, SGD/Adam/AdamW, PyTorch and d2l updates, conversions.
+"""helpers.optimizers: SGD/Adam/AdamW, PyTorch and d2l updates, with the conversions of helpers.conventions.
 
 References are independent of the code under test: the linear recurrence of
 gradient descent on a quadratic written with numpy, scikit-learn's Ridge at the
@@ -8,21 +8,22 @@ published property of Adam (its first step has size lr in every coordinate).
 
 import numpy as np
 import pytest
+import sklearn.linear_model as sklearn_linear
 from scipy.optimize import minimize
 
+from helpers import conventions
 from helpers import optimizers as opt
-
-sklearn_linear = pytest.importorskip("sklearn.linear_model")
+from helpers.synthetic import overfitting_problem, two_feature_problem
 
 
 @pytest.fixture(scope="module")
 def small():
-    return opt.two_feature_problem(seed=3)
+    return two_feature_problem(seed=3)
 
 
 @pytest.fixture(scope="module")
 def wide():
-    return opt.overfitting_problem(seed=5, n_train=20, n_test=50, n_features=8, n_informative=3)
+    return overfitting_problem(seed=5, n_train=20, n_test=50, n_features=8, n_informative=3)
 
 
 def gd_recurrence(X, y, *, lr, steps, l2, w0):
@@ -42,56 +43,6 @@ def sklearn_ridge(X, y, l2, fit_intercept=False):
     """The ridge minimizer from scikit-learn: Ridge minimizes ||r||^2 + alpha||w||^2, alpha = n*l2."""
     model = sklearn_linear.Ridge(alpha=len(y) * l2, fit_intercept=fit_intercept).fit(X, y)
     return model.coef_, model.intercept_
-
-
-# ------------------------------------------------------------------ problems
-
-def test_two_feature_problem_is_standardized_with_the_asked_correlation(small):
-    X, y = small.X, small.y
-    assert X.shape == (40, 2)
-    np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-12)
-    np.testing.assert_allclose(X.std(axis=0), 1.0, atol=1e-12)
-    assert np.corrcoef(X.T)[0, 1] == pytest.approx(0.5, abs=1e-12)
-    assert abs(y.mean()) < 1e-12
-    other = opt.two_feature_problem(seed=3, correlation=-0.8, n_samples=25)
-    assert np.corrcoef(other.X.T)[0, 1] == pytest.approx(-0.8, abs=1e-12)
-
-
-def test_problems_are_reproducible_and_seed_dependent():
-    a, b = opt.two_feature_problem(seed=1), opt.two_feature_problem(seed=1)
-    np.testing.assert_array_equal(a.X, b.X)
-    assert not np.array_equal(a.X, opt.two_feature_problem(seed=2).X)
-    c, d = opt.overfitting_problem(seed=7), opt.overfitting_problem(seed=7)
-    np.testing.assert_array_equal(c.X_test, d.X_test)
-
-
-def test_overfitting_problem_shapes_and_sparse_truth(wide):
-    assert wide.X.shape == (20, 8) and wide.y.shape == (20,)
-    assert wide.X_test.shape == (50, 8) and wide.y_test.shape == (50,)
-    assert np.count_nonzero(wide.true_weights) == 3
-    assert np.all(np.abs(wide.true_weights[:3]) >= 1.0)
-
-
-def test_noise_free_overfitting_problem_is_exactly_linear():
-    p = opt.overfitting_problem(seed=0, n_train=15, n_test=5, n_features=4, noise=0.0)
-    np.testing.assert_allclose(p.y, p.X @ p.true_weights)
-    np.testing.assert_allclose(p.y_test, p.X_test @ p.true_weights)
-
-
-@pytest.mark.parametrize("kwargs, words", [
-    (dict(correlation=1.0), "correlation"),
-    (dict(true_weights=(1.0, 2.0, 3.0)), "true_weights"),
-    (dict(noise=-1.0), "noise"),
-    (dict(n_samples=2), "n_samples"),
-])
-def test_two_feature_problem_rejects_bad_input(kwargs, words):
-    with pytest.raises(ValueError, match=words):
-        opt.two_feature_problem(seed=0, **kwargs)
-
-
-def test_overfitting_problem_rejects_more_informative_than_features():
-    with pytest.raises(ValueError, match="n_informative"):
-        opt.overfitting_problem(seed=0, n_features=3, n_informative=4)
 
 
 # ------------------------------------------------------------------ SGD, PyTorch, d2l
@@ -125,7 +76,7 @@ def test_with_intercept_converges_to_sklearn_ridge(wide, run):
 
 def test_torch_sgd_weight_decay_2l2_retraces_the_course_and_ends_at_ridge(small):
     l2 = 0.35
-    wd = opt.torch_sgd_weight_decay(l2)
+    wd = conventions.torch_sgd_weight_decay(l2)
     assert wd == pytest.approx(0.7)
     kw = dict(lr=0.1, steps=300, w0=[-1.0, 1.0], fit_intercept=False)
     torch_path = opt.torch_sgd(small.X, small.y, weight_decay=wd, **kw)
@@ -136,15 +87,15 @@ def test_torch_sgd_weight_decay_2l2_retraces_the_course_and_ends_at_ridge(small)
 
 def test_d2l_update_at_twice_the_rate_retraces_the_course(small):
     lr, l2 = 0.08, 0.5
-    d2l = opt.d2l_sgd(small.X, small.y, lr=opt.d2l_learning_rate(lr), steps=100,
-                      lambd=opt.d2l_lambda(l2), w0=[2.0, -1.0], fit_intercept=False)
+    d2l = opt.d2l_sgd(small.X, small.y, lr=conventions.d2l_learning_rate(lr), steps=100,
+                      lambd=conventions.d2l_lambda(l2), w0=[2.0, -1.0], fit_intercept=False)
     reference = gd_recurrence(small.X, small.y, lr=lr, steps=100, l2=l2, w0=[2.0, -1.0])
     np.testing.assert_allclose(d2l.weights, reference, atol=1e-12)
 
 
 def test_d2l_documented_objective_has_the_course_minimizer_at_lambda_equal_l2(wide):
     l2 = 0.25
-    lam = opt.d2l_lambda(l2)
+    lam = conventions.d2l_lambda(l2)
     X, y = wide.X, wide.y
 
     def d2l_loss(v):  # (1/n) sum 1/2 (x.w + b - y)^2 + lambda/2 ||w||^2, as d2l writes it
@@ -160,11 +111,11 @@ def test_d2l_documented_objective_has_the_course_minimizer_at_lambda_equal_l2(wi
 def test_keras_documented_losses_match_the_course_at_the_converted_constants(wide):
     X, y = wide.X, wide.y
     l2 = 0.2
-    l = opt.keras_l2(l2)
+    l_keras = conventions.keras_l2(l2)
 
     def keras_loss(v):  # loss="mse" plus regularizers.l2(l): l * sum(w^2) on the kernel only
         w, b = v[:-1], v[-1]
-        return np.mean((X @ w + b - y) ** 2) + l * np.sum(w ** 2)
+        return np.mean((X @ w + b - y) ** 2) + l_keras * np.sum(w ** 2)
 
     fit = minimize(keras_loss, np.zeros(X.shape[1] + 1), method="BFGS", options={"gtol": 1e-11})
     coef, _ = sklearn_ridge(X, y, l2, fit_intercept=True)
@@ -178,8 +129,8 @@ def test_keras_documented_losses_match_the_course_at_the_converted_constants(wid
     # Optimality of MSE + l*sum|w| at the Lasso solution: (2/n) X^T r = -l*sign(w) on the support.
     g = 2 / len(y) * X.T @ r
     support = w != 0
-    np.testing.assert_allclose(g[support], -opt.keras_l1(alpha) * np.sign(w[support]), atol=1e-6)
-    assert np.all(np.abs(g[~support]) <= opt.keras_l1(alpha) + 1e-6)
+    np.testing.assert_allclose(g[support], -conventions.keras_l1(alpha) * np.sign(w[support]), atol=1e-6)
+    assert np.all(np.abs(g[~support]) <= conventions.keras_l1(alpha) + 1e-6)
 
 
 def test_shrinkage_factor_values_and_sign_flip():
@@ -263,7 +214,21 @@ def test_optimizers_reject_bad_data_and_penalties(small):
     with pytest.raises(ValueError, match="l2"):
         opt.shrinkage_factor(0.1, -0.5)
     with pytest.raises(ValueError, match="l2"):
-        opt.torch_sgd_weight_decay(-1.0)
+        conventions.torch_sgd_weight_decay(-1.0)
+
+
+@pytest.mark.parametrize("func", [opt.sgd, opt.adam, opt.torch_sgd, opt.d2l_sgd])
+@pytest.mark.parametrize("steps", [2.7, 2.0, True, "3", 0])
+def test_steps_must_be_a_positive_integer_with_gradient_descents_message(small, func, steps):
+    """steps=2.7 used to run 2 steps silently; the message is the one gradient_descent gives."""
+    from helpers.descent import gradient_descent
+
+    with pytest.raises(ValueError) as ours:
+        func(small.X, small.y, lr=0.1, steps=steps)
+    with pytest.raises(ValueError) as theirs:
+        gradient_descent(small.X, small.y, lr=0.1, steps=steps)
+    assert str(ours.value) == str(theirs.value)
+    assert str(ours.value).startswith("steps must be a positive integer")
 
 
 def test_divergence_is_reported_not_returned_as_nan(small):

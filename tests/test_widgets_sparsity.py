@@ -16,8 +16,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.linear_model import Lasso, Ridge  # noqa: E402
 
-from helpers import data, geometry  # noqa: E402
-from helpers import regularization as reg  # noqa: E402
+from helpers import constrained_optima, data, descent  # noqa: E402
 from helpers.plots import sparsity as plots  # noqa: E402
 from helpers.widgets import sparsity as ws  # noqa: E402
 from tests.mouse import drag  # noqa: E402
@@ -48,8 +47,8 @@ def _plain(html_text):
 
 
 def _check_chatter(widget, X, y, alpha, eta):
-    for k, method in enumerate(reg.L1_METHODS):
-        ref = reg.gradient_descent(X, y, lr=eta, steps=STEPS, l1=alpha, l1_method=method).weights
+    for k, method in enumerate(descent.L1_METHODS):
+        ref = descent.gradient_descent(X, y, lr=eta, steps=STEPS, l1=alpha, l1_method=method).weights
         for j, line in enumerate(widget.plot.lines[k]):
             np.testing.assert_allclose(line.get_ydata(), ref[:, j], rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(widget.plot.zoom_lines[k].get_ydata(),
@@ -108,7 +107,7 @@ def _boundary_min(quad, t, p):
 
 
 def _check_geometry(widget, center, rho, t):
-    quad = geometry.quadratic_from_correlation(rho, center)
+    quad = constrained_optima.quadratic_from_correlation(rho, center)
     for side, p in zip(widget.plot.sides, (1, 2)):
         x, y = side["optimum"].get_data()
         size = np.abs(quad.center).sum() if p == 1 else np.linalg.norm(quad.center)
@@ -222,7 +221,7 @@ def test_path_bad_value_is_shown_and_widget_keeps_working(diabetes):
 
 
 def test_static_figures_render_with_png_fallback():
-    result = geometry.sparsity_experiment(200, seed=1)
+    result = constrained_optima.sparsity_experiment(200, seed=1)
     fig = plots.experiment_figure(result)
     widget = ws.figure_widget(fig)
     bundle = widget._repr_mimebundle_()

@@ -7,13 +7,13 @@ the MSE computed directly.
 
 import numpy as np
 import pytest
+import sklearn.linear_model as sklearn_linear
 
 from helpers import optimizers as opt
+from helpers import synthetic
 from helpers.plots import set_style
 from helpers.plots.weight_decay import LEVEL_OFFSETS, optimizer_comparison_figure
 from helpers.widgets.weight_decay import build_overfitting_explorer, build_trajectory_explorer
-
-sklearn_linear = pytest.importorskip("sklearn.linear_model")
 
 W0 = (-1.5, 2.0)
 STEPS = 50
@@ -21,7 +21,7 @@ STEPS = 50
 
 @pytest.fixture(scope="module")
 def problem():
-    return opt.two_feature_problem(seed=4)
+    return synthetic.two_feature_problem(seed=4)
 
 
 @pytest.fixture(scope="module")
@@ -211,7 +211,7 @@ def test_static_png_fallback(explorer):
 @pytest.fixture(scope="module")
 def overfit():
     set_style()
-    big = opt.overfitting_problem(seed=4, n_train=30, n_test=200, n_features=25, n_informative=4)
+    big = synthetic.overfitting_problem(seed=4, n_train=30, n_test=200, n_features=25, n_informative=4)
     widget = build_overfitting_explorer(big, lam=1e-3)
     widget.fig.canvas.draw()
     return big, widget
@@ -293,7 +293,7 @@ def test_blits_after_the_static_png_leave_no_ghost(problem):
     set_style()
     trajectory = build_trajectory_explorer(problem.X, problem.y, w0=W0, steps=STEPS)
     overfitting = build_overfitting_explorer(
-        opt.overfitting_problem(seed=4, n_train=30, n_test=50, n_features=25), lam=1e-3)
+        synthetic.overfitting_problem(seed=4, n_train=30, n_test=50, n_features=25), lam=1e-3)
     for widget, control, value in ((trajectory, "eta", 0.2), (overfitting, "lam", 1.0)):
         widget.fig.canvas.draw()
         widget._repr_mimebundle_()

@@ -19,7 +19,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.patches import Polygon
 
-from helpers.geometry import level_curve
+from helpers.constrained_optima import level_curve
 from helpers.norms import unit_ball
 from helpers.plots import (
     HIGHLIGHT_COLOR,

@@ -18,6 +18,8 @@ import contourpy
 import numpy as np
 from matplotlib.collections import LineCollection
 
+from helpers.paths import ridge_path
+from helpers.penalties import objective
 from helpers.plots import (
     HIGHLIGHT_COLOR,
     HUBER_COLOR,
@@ -28,7 +30,6 @@ from helpers.plots import (
     Blitter,
     new_figure,
 )
-from helpers.regularization import objective, ridge_path
 
 WEIGHT_STYLES = ("-", "--")  # w1 solid, w2 dashed (colour says L1 or L2)
 

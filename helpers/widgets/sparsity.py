@@ -16,9 +16,10 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from helpers.geometry import constrained_optimum, constrained_path, quadratic_from_correlation
+from helpers.constrained_optima import constrained_optimum, constrained_path, quadratic_from_correlation
+from helpers.descent import L1_METHODS, gradient_descent
+from helpers.paths import lasso_path, ridge_path
 from helpers.plots.sparsity import ChatterFigure, GeometryFigure, PathFigure
-from helpers.regularization import L1_METHODS, gradient_descent, lasso_path, ridge_path
 from helpers.widgets import CourseWidget, DragPoints, MessageArea, figure_view
 
 _LABEL_STYLE = {"description_width": "initial"}

@@ -15,20 +15,16 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from helpers.descent import gradient_descent, stable_learning_rate
 from helpers.optimizers import shrinkage_factor
+from helpers.paths import lasso_path, ridge_path
+from helpers.penalties import objective
 from helpers.plots.weight_decay import (
     OverfittingFigure,
     TrajectoryFigure,
     contour_lines,
     grid_levels,
     loss_grid,
-)
-from helpers.regularization import (
-    gradient_descent,
-    lasso_path,
-    objective,
-    ridge_path,
-    stable_learning_rate,
 )
 from helpers.widgets import SLIDER_STYLE, CourseWidget, MessageArea, figure_view
 

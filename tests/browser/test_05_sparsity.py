@@ -97,12 +97,13 @@ def _geometry_numbers(page):
 
 
 def _expected_optima(page, center):
-    from helpers import geometry
+    from helpers import constrained_optima
 
     budget = float(selection_value(page, "course-05-geometry-budget"))  # the readout, not aria (rounded)
     rho = float(selection_value(page, "course-05-geometry-rho"))
-    quad = geometry.quadratic_from_correlation(rho, center)
-    return (geometry.constrained_optimum(quad, budget, "l1"), geometry.constrained_optimum(quad, budget, "l2"))
+    quad = constrained_optima.quadratic_from_correlation(rho, center)
+    return (constrained_optima.constrained_optimum(quad, budget, "l1"),
+            constrained_optima.constrained_optimum(quad, budget, "l2"))
 
 
 def _wait_geometry(page, timeout=8.0):
@@ -161,10 +162,10 @@ def test_05_geometry_sliders_and_drag(notebook):
 
 
 def _lasso_nonzero_expected(alpha):
-    from helpers import data, regularization
+    from helpers import data, paths
 
     ds = data.load_diabetes(standardize=True)
-    coefs, _ = regularization.lasso_path(ds.X, ds.y, [alpha])
+    coefs, _ = paths.lasso_path(ds.X, ds.y, [alpha])
     return int(np.count_nonzero(coefs[0]))
 
 

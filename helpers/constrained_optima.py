@@ -1,4 +1,6 @@
-"""Why L1 balls give zero weights: constrained optima of 2-D quadratic losses (05_sparsity).
+"""Constrained optima on the L1 and L2 balls: why L1 gives zero weights (2-D quadratic losses).
+
+Introduced in notebook 05 (sparsity, section 2: the diamond against the circle).
 
 A least-squares loss in two weights is a quadratic bowl,
 ``loss(w) = offset + (w - center)^T A (w - center)``, whose level sets are
@@ -23,7 +25,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from helpers._checks import as_matrix, as_vector, choice, same_length, scalar
+from helpers._checks import (
+    as_matrix,
+    as_vector,
+    choice,
+    positive_int,
+    same_length,
+    scalar,
+)
 
 __all__ = [
     "Quadratic", "quadratic_from_data", "quadratic_from_correlation", "constrained_optimum",
@@ -126,8 +135,7 @@ def level_curve(quad: Quadratic, value, num: int = 200) -> np.ndarray:
     if value < quad.offset:
         raise ValueError(f"value {value:g} is below the loss's minimum {quad.offset:g}; "
                          "no level curve there")
-    if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 3:
-        raise ValueError(f"num must be an integer >= 3; got {num!r}")
+    num = positive_int(num, "num", minimum=3)
     return quad.center[:, None] + np.sqrt(value - quad.offset) * _unit_level_shape(quad.A, num)
 
 
@@ -145,8 +153,7 @@ def loss_grid(quad: Quadratic, xlim, ylim, num: int = 101):
     xlim, ylim = as_vector(xlim, "xlim"), as_vector(ylim, "ylim")
     if xlim.shape != (2,) or ylim.shape != (2,) or xlim[0] >= xlim[1] or ylim[0] >= ylim[1]:
         raise ValueError("xlim and ylim must each be (low, high) with low < high")
-    if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 2:
-        raise ValueError(f"num must be an integer >= 2; got {num!r}")
+    num = positive_int(num, "num", minimum=2)
     W1, W2 = np.meshgrid(np.linspace(*xlim, num), np.linspace(*ylim, num))
     return W1, W2, quad(np.stack([W1, W2], axis=-1))
 
@@ -174,8 +181,8 @@ def random_problems(n_problems: int, *, seed, n_samples: int = 30, noise: float 
     ``y = X w_true + noise * N(0, 1)``. Returned as the quadratic form of each
     problem's MSE (see :func:`quadratic_from_data`), vectorized over problems.
     """
-    n_problems = _count(n_problems, "n_problems", 1)
-    n_samples = _count(n_samples, "n_samples", 3)
+    n_problems = positive_int(n_problems, "n_problems")
+    n_samples = positive_int(n_samples, "n_samples", minimum=3)
     noise = scalar(noise, "noise", minimum=0.0)
     rng = np.random.default_rng(seed)
     rho = rng.uniform(-0.9, 0.9, n_problems)
@@ -316,8 +323,3 @@ def _check_spd(A: np.ndarray) -> None:
     if np.any(np.linalg.eigvalsh(A)[..., 0] <= 0):
         raise ValueError("A must be positive definite (the loss must have one lowest point)")
 
-
-def _count(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
-    return int(value)

@@ -1,4 +1,4 @@
-"""Tests for helpers.geometry (05_sparsity): constrained optima over the L1 and L2 balls.
+"""Tests for helpers.constrained_optima (05_sparsity): constrained optima over the L1 and L2 balls.
 
 References are independent of the code under test: dense sampling of the ball's
 boundary, scikit-learn's Lasso and Ridge at the penalty the KKT conditions give,
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize
 from sklearn.linear_model import Lasso, Ridge
 
-from helpers import geometry as g
+from helpers import constrained_optima as g
 
 
 def _boundary(t, norm, num=200_001):
