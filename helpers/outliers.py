@@ -208,7 +208,7 @@ def constant_mae_slopes(values, c) -> tuple[float, float]:
     n = values.size
     below, above = np.count_nonzero(values < c), np.count_nonzero(values > c)
     at = n - below - above
-    return (below - at - above) / n, (below + at - above) / n
+    return float(below - at - above) / n, float(below + at - above) / n
 
 
 def l1_balance(x, y, slope, intercept, tol: float = 1e-9) -> dict:

@@ -197,7 +197,7 @@ OUTLIER_SCENES = (
     Scene("Noisy line", {"dataset": "Noisy line", "delta": 1.0},
           "Eleven points with small normal noise and no outlier."),
     Scene("one outlier", {"dataset": "One outlier", "delta": 1.0},
-          "The noisy line with its point at x = 13 moved 7 down."),
+          "The noisy line with its point at x = 13 moved 7 further from the line."),
     Scene("Huber with δ = 0.1", {"dataset": "Anscombe III", "delta": 0.1},
           "A small δ: almost every error is beyond it."),
     Scene("Huber with δ = 5", {"dataset": "Anscombe III", "delta": 5.0},
@@ -212,9 +212,10 @@ def dataset_points(name: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
         return data.X[:, 0].copy(), data.y.copy()
     if name == "Noisy line":
         return noisy_line(11, seed=seed)
-    if name == "One outlier":
+    if name == "One outlier":  # the point at x = 13 moved 7 further from the L1 line, on its own side
         x, y = noisy_line(11, seed=seed)
-        y[9] -= 7.0  # the point at x = 13
+        slope, intercept = fit_line(x, y, loss="l1")
+        y[9] += -7.0 if y[9] < slope * x[9] + intercept else 7.0
         return x, y
     raise ValueError(f"unknown data set {name!r}; expected one of {', '.join(map(repr, DATASETS))}")
 

@@ -1,0 +1,211 @@
+"""The exercises of notebook 03 (helpers.exercises.outliers), without widgets.
+
+For each: the right answer is accepted, every catalogued mistake gets its own hint,
+every wrong choice its own feedback, and nonsense gets a clear message, never a
+traceback. The facts the exercises rest on are checked here against numpy, scikit-learn
+and finite differences, not against the course's functions.
+"""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import QuantileRegressor
+
+from helpers.data import load_stackloss
+from helpers.exercises import CodeExercise, NumberExercise
+from helpers.exercises import outliers as ex
+from helpers.widgets.exercises import Scoreboard, exercise_widget
+
+NUMBERS = [spec for spec in ex.EXERCISES if isinstance(spec, NumberExercise)]
+CHOICES = [spec for spec in ex.EXERCISES if spec.kind == "predict" and not isinstance(spec, NumberExercise)]
+
+
+def test_the_catalogue_has_every_kind_and_unique_keys():
+    kinds = {spec.kind for spec in ex.EXERCISES}
+    assert {"predict", "compute", "code"} <= kinds and len(ex.EXERCISES) >= 5
+    keys = [spec.key for spec in ex.EXERCISES]
+    assert len(set(keys)) == len(keys)
+
+
+# --- the facts behind the answers, from independent references ------------------------
+
+
+def test_the_answers_are_true():
+    values = np.array([3.0, 4.0, 4.5, 6.0, 70.0])
+    grid = np.linspace(0, 80, 80_001)
+    mae = np.abs(grid[:, None] - values).mean(axis=1)
+    assert ex.MAE_CONSTANT_FAR.choices[ex.MAE_CONSTANT_FAR.answer].label == "4.5"
+    assert grid[np.argmin(mae)] == pytest.approx(4.5, abs=1e-3)
+    assert np.mean(values) == pytest.approx(17.5)  # the catalogued "mean" choice
+    numbers = [2.0, 9.0, 3.0, 100.0, 4.0]
+    assert ex.MEDIAN_BY_HAND.answer == np.median(numbers) and np.mean(numbers) == pytest.approx(23.6)
+    h = 1e-6
+    assert ex.PULL_BY_HAND.answer == pytest.approx(((4 + h) ** 2 - (4 - h) ** 2) / (2 * h))
+    stack = load_stackloss()
+    lad = QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs").fit(stack.X, stack.y)
+    zeros = np.sum(np.abs(stack.y - lad.predict(stack.X)) < 1e-6)
+    assert ex.STACKLOSS_ZERO_RESIDUALS.answer == zeros == 4
+
+
+def test_huber_reference_is_the_textbook_formula():
+    e = np.array([-5.0, -1.0, -0.3, 0.0, 0.7, 1.0, 2.0, 1e8])
+    for delta in (1.0, 2.0):
+        textbook = np.where(np.abs(e) <= delta, 0.5 * e**2, delta * (np.abs(e) - 0.5 * delta))
+        assert np.allclose(ex.huber_reference(e, delta), textbook)
+
+
+# --- number exercises ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
+def test_number_exercise_accepts_the_answer_and_names_each_mistake(spec):
+    for typed in (f"{spec.answer:g}", f"  {spec.answer:g} ", spec.answer):
+        verdict = spec.check(typed)
+        assert verdict.status == "right", verdict
+        assert spec.why in verdict.message
+    hints = set()
+    for mistake in spec.mistakes:
+        verdict = spec.check(f"{mistake.value:g}")
+        assert verdict.status == "wrong" and mistake.hint in verdict.message
+        hints.add(mistake.hint)
+    assert len(hints) == len(spec.mistakes) >= 2  # each mistake its own hint
+    assert spec.check(str(spec.answer + 1000)).status == "wrong"
+
+
+@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
+@pytest.mark.parametrize("nonsense, status", [
+    ("", "unanswered"), ("   ", "unanswered"), (None, "unanswered"),
+    ("four", "invalid"), ("nan", "invalid"), ("inf", "invalid"), ("1, 2", "invalid"), ([1.0, 2.0], "invalid"),
+])
+def test_number_exercise_nonsense_gets_a_clear_message(spec, nonsense, status):
+    verdict = spec.check(nonsense)
+    assert verdict.status == status and verdict.message
+    if status == "invalid":
+        assert "number" in verdict.message
+
+
+def test_catalogued_mistakes_name_the_misconception():
+    assert "mean" in ex.MEDIAN_BY_HAND.check("23.6").message
+    assert "Sort" in ex.MEDIAN_BY_HAND.check("3").message
+    assert "2 of the derivative" in ex.PULL_BY_HAND.check("4").message
+    assert "not its derivative" in ex.PULL_BY_HAND.check("16").message
+    assert "sign(e)" in ex.PULL_BY_HAND.check("1").message
+    assert "intercept" in ex.STACKLOSS_ZERO_RESIDUALS.check("3").message
+
+
+# --- choice exercises ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
+def test_choice_exercise_accepts_the_answer_and_gives_each_wrong_choice_its_own_feedback(spec):
+    assert spec.check(spec.answer).status == "right"
+    assert spec.check(spec.labels[spec.answer]).status == "right"
+    feedback = set()
+    for index, choice in enumerate(spec.choices):
+        if index == spec.answer:
+            continue
+        verdict = spec.check(index)
+        assert verdict.status == "wrong" and choice.feedback and choice.feedback in verdict.message
+        feedback.add(choice.feedback)
+    assert len(feedback) == len(spec.choices) - 1
+
+
+@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
+@pytest.mark.parametrize("nonsense, status", [
+    (None, "unanswered"), ("", "unanswered"), (7, "invalid"), (-1, "invalid"), ("banana", "invalid"),
+    (True, "invalid"), (1.5, "invalid"),
+])
+def test_choice_exercise_nonsense_gets_a_clear_message(spec, nonsense, status):
+    verdict = spec.check(nonsense)
+    assert verdict.status == status and verdict.message
+
+
+def test_the_predict_feedback_names_the_misconception():
+    mean_choice = ex.MAE_CONSTANT_FAR.labels.index("17.5")
+    message = ex.MAE_CONSTANT_FAR.check(mean_choice).message
+    assert "You picked the mean" in message and "watch it stay" in message
+    slogan = ex.GAUSSIAN_NOISE_SHARE.check(0).message
+    assert "noisy data: L1" in slogan and "heavy-tailed" in slogan
+
+
+# --- the code exercise --------------------------------------------------------------------
+
+
+def _learner(source: str):
+    namespace = {"np": np}
+    exec(source, namespace)
+    return namespace["huber"]
+
+
+RIGHT = """
+def huber(e, delta):
+    e = np.asarray(e, dtype=float)
+    return np.where(np.abs(e) <= delta, 0.5 * e**2, delta * (np.abs(e) - 0.5 * delta))
+"""
+
+
+def test_write_huber_accepts_a_right_function_and_the_shipped_solution():
+    assert ex.WRITE_HUBER.check(_learner(RIGHT)).status == "right"
+    loop = _learner("def huber(e, delta):\n"
+                    "    return np.array([x * x / 2 if abs(x) <= delta else delta * (abs(x) - delta / 2) for x in e])")
+    assert ex.WRITE_HUBER.check(loop).status == "right"
+    shipped = ex.WRITE_HUBER.solution.split("<pre>")[1].split("</pre>")[0].replace("&lt;", "<")
+    assert ex.WRITE_HUBER.check(_learner(shipped)).status == "right"
+
+
+@pytest.mark.parametrize("source, case, words", [
+    # the course's L2 term instead of Huber's half of it
+    ("def huber(e, delta):\n    return np.where(np.abs(e) <= delta, e**2, delta * (np.abs(e) - delta / 2))",
+     "small errors, inside δ", "½"),
+    # e instead of |e| beyond delta
+    ("def huber(e, delta):\n    return np.where(np.abs(e) <= delta, 0.5 * e**2, delta * (e - delta / 2))",
+     "both signs", "|e|"),
+    # the pieces do not meet: forgot the -delta/2
+    ("def huber(e, delta):\n    return np.where(np.abs(e) <= delta, 0.5 * e**2, delta * np.abs(e))",
+     "both signs", "δ/2"),
+    # strict < at the boundary is fine (both pieces agree there), but a fixed delta of 1 is not
+    ("def huber(e, delta):\n    return np.where(np.abs(e) <= 1, 0.5 * e**2, (np.abs(e) - 0.5))",
+     "δ = 2", "delta argument"),
+    # squares beyond delta too: blows up for large errors
+    ("def huber(e, delta):\n    return np.where(np.abs(e) <= 3, 0.5 * e**2, delta * (np.abs(e) - delta / 2))",
+     "both signs", "δ(|e| − δ/2)"),
+])
+def test_write_huber_reports_the_first_failing_case_with_its_hint(source, case, words):
+    verdict = ex.WRITE_HUBER.check(_learner(source))
+    assert verdict.status == "wrong"
+    assert case in verdict.message and words in verdict.message
+    assert "expected" in verdict.message and "returned" in verdict.message
+
+
+def test_write_huber_nonsense_gets_a_clear_message():
+    shipped_template = _learner("def huber(e, delta):\n    raise NotImplementedError('write this function')")
+    assert ex.WRITE_HUBER.check(shipped_template).status == "unanswered"
+    assert ex.WRITE_HUBER.check(None).status == "unanswered"
+    assert ex.WRITE_HUBER.check(3.0).status == "invalid"
+    raising = ex.WRITE_HUBER.check(_learner("def huber(e, delta):\n    return 1 / 0"))
+    assert raising.status == "wrong" and "ZeroDivisionError" in raising.message
+    no_return = ex.WRITE_HUBER.check(_learner("def huber(e, delta):\n    0.5 * e**2"))
+    assert no_return.status == "wrong" and "return" in no_return.message
+    scalar = ex.WRITE_HUBER.check(_learner("def huber(e, delta):\n    return 0.0"))
+    assert scalar.status == "wrong" and "shape" in scalar.message
+    text = ex.WRITE_HUBER.check(_learner("def huber(e, delta):\n    return 'huber'"))
+    assert text.status == "wrong" and "not a number" in text.message
+    nan = ex.WRITE_HUBER.check(_learner("def huber(e, delta):\n    return np.full(np.shape(e), np.nan)"))
+    assert nan.status == "wrong"
+    in_place = ex.WRITE_HUBER.check(_learner(
+        "def huber(e, delta):\n    e *= 1.0\n    e[:] = np.where(np.abs(e) <= delta, 0.5 * e**2, delta * (np.abs(e) - delta / 2))\n"
+        "    return e"))
+    assert in_place.status == "wrong" and "in place" in in_place.message
+
+
+def test_every_exercise_shows_as_a_widget_and_counts_on_the_scoreboard():
+    board = Scoreboard("03 test")
+    shown = {spec.key: exercise_widget(spec, board, namespace={"huber": _learner(RIGHT)}) for spec in ex.EXERCISES}
+    assert board.total == len(ex.EXERCISES) and board.right == 0
+    shown["median-by-hand"].controls["answer"].value = "23.6"
+    shown["median-by-hand"].controls["check"].click()
+    assert "mean" in shown["median-by-hand"].state["feedback"] and board.right == 0
+    shown["median-by-hand"].controls["answer"].value = "4"
+    shown["median-by-hand"].controls["check"].click()
+    shown["write-huber"].controls["check"].click()
+    assert board.right == 2 and shown["write-huber"].state["status"] == "right"
+    assert all(isinstance(spec, (NumberExercise, CodeExercise)) or spec.solution for spec in ex.EXERCISES)
