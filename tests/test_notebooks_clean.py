@@ -5,7 +5,7 @@ JupyterLab autosaves outputs into the notebooks a learner runs, and what a learn
 does in a clone must not make the tests fail. Outside a git checkout (a downloaded
 archive), or for a notebook not committed yet, they read the working copy.
 To strip a notebook before committing: ``pre-commit install`` once (see README), or
-``python -m nbstripout notebooks/NAME.ipynb``.
+``python -m nbstripout --keep-id notebooks/NAME.ipynb``.
 """
 
 import json
@@ -128,3 +128,71 @@ def test_outside_a_git_checkout_the_working_copy_is_read():
         assert cells_with_outputs(json.loads(committed_text(notebook))) == [0]
     finally:
         shutil.rmtree(folder)
+
+
+def test_the_readmes_my_work_command_keeps_the_clone_clean(tmp_path):
+    """README "Your own work": copy the notebooks into my-work/ once, then open them there."""
+    if shutil.which("git") is None or shutil.which("bash") is None or _git(["rev-parse", "HEAD"], cwd=ROOT) is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("git, bash or the git checkout is missing in CI")
+        pytest.skip("needs git and bash")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if "cp -r notebooks my-work" in line)
+    assert ".venv/bin/jupyter lab my-work/" in command
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, timeout=120)
+    shutil.copy(ROOT / ".gitignore", clone / ".gitignore")  # this version of the ignore list
+    dry_run = command.replace(".venv/bin/jupyter lab", "echo would open")  # everything but the server
+
+    def run():
+        result = subprocess.run(["bash", "-c", dry_run], cwd=clone, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0 and "would open my-work/" in result.stdout, result.stderr
+
+    def changed() -> list[str]:
+        status = _git(["status", "--porcelain", "--untracked-files=all"], cwd=clone)
+        return [line for line in status.splitlines() if not line.endswith(".gitignore")]
+
+    run()
+    copies = sorted((clone / "my-work").glob("*.ipynb"))
+    assert [p.name for p in copies] == [p.name for p in committed_notebooks(clone / "notebooks")]
+    for path in copies:
+        _add_outputs(path)  # the learner runs everything; JupyterLab autosaves
+    assert changed() == [], "my-work/ shows up in git status: git pull could be blocked"
+    before = copies[0].read_text(encoding="utf-8")
+    run()  # the same command later: opens the learner's copies, overwrites nothing
+    assert copies[0].read_text(encoding="utf-8") == before
+    assert changed() == []
+
+
+# --- the commit hook that keeps them clean (.pre-commit-config.yaml) ---------------------------
+
+
+def _nbstripout_hook() -> dict:
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    return next(hook for repo in config["repos"] for hook in repo["hooks"] if hook["id"] == "nbstripout")
+
+
+def test_the_commit_hook_uses_the_tested_nbstripout():
+    from importlib.metadata import version
+
+    assert _nbstripout_hook()["additional_dependencies"] == [f"nbstripout=={version('nbstripout')}"]
+
+
+def test_the_commit_hook_strips_outputs_and_counts_and_changes_nothing_else(tmp_path):
+    """The hook (run as pre-commit would) leaves each committed notebook as it is and turns a run one back."""
+    hook = _nbstripout_hook()
+    files = {}
+    for path in NOTEBOOKS:
+        committed = committed_text(path)
+        clean, run = tmp_path / f"{path.stem}.clean.ipynb", tmp_path / f"{path.stem}.run.ipynb"
+        clean.write_text(committed, encoding="utf-8")
+        run.write_text(committed, encoding="utf-8")
+        _add_outputs(run)
+        files[path.name] = (committed, clean, run)
+    subprocess.run([sys.executable, "-m", "nbstripout", *hook.get("args", []),
+                    *(str(f) for _, clean, run in files.values() for f in (clean, run))], check=True, timeout=300)
+    for name, (committed, clean, run) in files.items():
+        assert clean.read_text(encoding="utf-8") == committed, f"the hook would change the committed {name}"
+        assert json.loads(run.read_text(encoding="utf-8")) == json.loads(committed), f"{name} not stripped back"

@@ -1,7 +1,9 @@
 """The course's Jupyter server extension sets TCP_NODELAY on the kernel websocket.
 
 Servers are started the way a learner, a JupyterHub or Binder starts them: no
-``--config`` file and nothing that names the extension. Installing the course's
+``--config`` file and nothing that names the extension. Three ways in: a kernel
+started as JupyterLab starts it, a Voilà page served by a Jupyter server
+(``/voila/render/...``), and the standalone ``voila`` command. Installing the course's
 package (``pip install -e .``, as the requirements do) is what enables it. The
 socket option is read on the server's side of the connection: the test copies the
 server's socket descriptor with ``pidfd_getfd`` (Linux 5.6+, allowed for a parent on
@@ -215,8 +217,20 @@ def _root_flag() -> list[str]:
     return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
 
 
+def _write_page(folder: Path) -> None:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("x = 1")]
+    nbformat.write(notebook, folder / "page.ipynb")
+
+
+def _kernel_id_of_voila_page(html: str) -> str:
+    return re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', html).group(1)
+
+
 @pytest.mark.parametrize("extension_on", [True, False], ids=["installed", "control-switched-off"])
 def test_jupyter_server_without_config_flag_sets_nodelay_on_kernel_websocket(tmp_path, extension_on):
+    """A kernel started as JupyterLab starts it, and a Voilà page served by the same server (JupyterHub, Binder)."""
+    _write_page(tmp_path)
     port, token = _free_port(), uuid.uuid4().hex
     base = f"http://127.0.0.1:{port}/"
     args = [sys.executable, "-m", "jupyter_server", "--ip=127.0.0.1", f"--port={port}",
@@ -224,25 +238,26 @@ def test_jupyter_server_without_config_flag_sets_nodelay_on_kernel_websocket(tmp
     if not extension_on:
         args.append("--ServerApp.jpserver_extensions=helpers.server_extension=False")
     server = _start(args, tmp_path, tmp_path / "server.log", f"{base}api/status", token)
+    nodelay = {}
     try:
         kernel = json.loads(_request(f"{base}api/kernels", "POST", {"name": "python3"}, token))
-        ws_url = f"ws://127.0.0.1:{port}/api/kernels/{kernel['id']}/channels?token={token}"
-        nodelay = asyncio.run(_nodelay_of_kernel_websocket(ws_url, server.pid))
+        voila_kernel = _kernel_id_of_voila_page(_request(f"{base}voila/render/page.ipynb", token=token).decode())
+        for name, kernel_id in (("kernel started by JupyterLab", kernel["id"]), ("Voilà page", voila_kernel)):
+            ws_url = f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?token={token}"
+            nodelay[name] = asyncio.run(_nodelay_of_kernel_websocket(ws_url, server.pid))
     finally:
         _stop(server)
     log = (tmp_path / "server.log").read_text()
     if extension_on:
         assert "helpers.server_extension" in log and "TCP_NODELAY on the kernel websocket" in log, log[-3000:]
-        assert nodelay, "TCP_NODELAY is off on the kernel websocket of a server started without flags"
+        assert all(nodelay.values()), f"TCP_NODELAY off on a server started without flags: {nodelay}"
     else:
-        assert not nodelay, "TCP_NODELAY is on without the extension: the check above proves nothing"
+        assert not any(nodelay.values()), f"TCP_NODELAY on without the extension, the check proves nothing: {nodelay}"
 
 
 @pytest.mark.parametrize("extension_on", [True, False], ids=["installed", "control-switched-off"])
 def test_standalone_voila_sets_nodelay_on_kernel_websocket(tmp_path, extension_on):
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell("x = 1")]
-    nbformat.write(notebook, tmp_path / "page.ipynb")
+    _write_page(tmp_path)
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     args = [sys.executable, "-m", "voila", "page.ipynb", "--no-browser", f"--port={port}",
@@ -251,8 +266,7 @@ def test_standalone_voila_sets_nodelay_on_kernel_websocket(tmp_path, extension_o
         args.append(f"--Voila.kernel_websocket_connection_class={STOCK_CONNECTION}")
     server = _start(args, tmp_path, tmp_path / "voila.log", f"{base}voila/static/voila.js")
     try:
-        page = _request(base).decode()  # renders the notebook and starts its kernel
-        kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page).group(1)
+        kernel_id = _kernel_id_of_voila_page(_request(base).decode())  # renders the page, starts its kernel
         ws_url = f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels"
         nodelay = asyncio.run(_nodelay_of_kernel_websocket(ws_url, server.pid))
     finally:
