@@ -191,7 +191,7 @@ class PathFigure:
                 yv = ends[j] if not placed or ends[j] - placed[-1] >= gap else placed[-1] + gap
                 placed.append(yv)
                 ax.text(1.01, (yv + top) / (2 * top), self.names[j], transform=ax.transAxes,
-                        fontsize=8.5, color=colors[j], va="center")
+                        fontsize=9, color=colors[j], va="center")
             vline = self.blitter.add(ax.axvline(values[0], color=HIGHLIGHT_COLOR, lw=2.0))
             dots = self.blitter.add(ax.scatter(np.full(len(self.names), values[0]), coefs[0],
                                                c=colors, s=36, edgecolors="black", zorder=5))
