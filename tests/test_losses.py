@@ -216,3 +216,24 @@ def test_rmse_gradient_at_zero_error_and_for_huge_errors():
     np.testing.assert_allclose(big, np.array([1.0, -1.0, 0.0]) / (3 * math.sqrt(2 / 3)), rtol=1e-12)
     with pytest.raises(ValueError, match="same shape"):
         rmse_grad([1.0, 2.0], [1.0])
+
+
+@pytest.mark.parametrize("delta", [0.3, 1.0, 2.5])
+def test_huber_is_half_the_l2_term_inside_delta_and_joins_in_value_and_slope(delta):
+    """Issue 9 item 11: inside delta Huber is (1/2) e^2, half of the course's L2 term e^2, not equal to it;
+    the 1/2 makes the quadratic piece meet delta (|e| - delta/2) with the same value and slope."""
+    e = np.linspace(-delta, delta, 41)
+    inside = huber_loss(e, np.zeros_like(e), delta, "none")
+    np.testing.assert_allclose(inside, 0.5 * e ** 2, rtol=1e-12, atol=1e-300)
+    nonzero = e != 0
+    assert np.all(inside[nonzero] < e[nonzero] ** 2)          # "like L2" would have said equal
+    h = 1e-7
+
+    def one(v):
+        return huber_loss([v], [0.0], delta, "sum")
+
+    assert one(delta) == pytest.approx(delta * (delta - delta / 2), rel=1e-12)
+    assert (one(delta) - one(delta - h)) / h == pytest.approx(delta, rel=1e-5)   # slope e = delta from inside
+    assert (one(delta + h) - one(delta)) / h == pytest.approx(delta, rel=1e-5)   # slope delta from outside
+    # With e^2 inside instead, neither the value nor the slope would match at |e| = delta.
+    assert delta ** 2 != pytest.approx(delta * (delta - delta / 2)) and 2 * delta != pytest.approx(delta)

@@ -12,7 +12,15 @@ from matplotlib.backend_bases import MouseButton, MouseEvent
 
 from helpers.plots import POINT_COLOR, set_style
 from helpers.plots.loss import UNIT_STOPS
-from helpers.widgets.loss import PREDICTION, TARGET, build_crossing_explorer, build_loss_explorer
+from helpers.widgets import scene_problems
+from helpers.widgets.loss import (
+    CROSSING_SCENES,
+    LOSS_SCENES,
+    PREDICTION,
+    TARGET,
+    build_crossing_explorer,
+    build_loss_explorer,
+)
 
 Y = np.array(TARGET)
 HALF_LAST_DIGIT = 5.001e-4  # readouts print 3 decimals
@@ -286,6 +294,70 @@ def test_bad_prediction_shows_an_error_and_the_widget_keeps_working(losses):
     assert_shows(w, pred)
 
 
+def test_state_reads_the_model_in_plain_numbers(losses, crossing):
+    s = losses.state
+    d = np.array(PREDICTION) - Y
+    assert s["pred"] == PREDICTION and s["target"] == TARGET
+    np.testing.assert_allclose(s["d"], d, atol=1e-12)
+    assert s["mae"] == pytest.approx(0.82) and s["mse"] == pytest.approx(1.046)
+    assert s["rmse"] == pytest.approx(np.sqrt(1.046))
+    c = crossing.state
+    assert (c["e"], c["unit"], c["verdict"]) == (0.5, 1.0, "shrinks")
+    assert (c["abs"], c["squared"], c["huber"]) == pytest.approx((0.5, 0.25, 0.125))
+
+
+def test_loss_scenes_are_legal_and_show_what_they_promise(losses):
+    w = losses
+    assert scene_problems(w) == []
+    assert [s.label for s in w.scenes] == [s.label for s in LOSS_SCENES]
+    start = w.state
+    w.scene_buttons["prediction 4 on its target"].click()     # as a click does
+    s = w.state
+    assert s["d"][3] == 0.0 and w.plot.sq_bars[3].get_height() == 0.0
+    # The MSE falls by more than the MAE, in absolute terms and as a fraction of where it was.
+    assert start["mse"] - s["mse"] > start["mae"] - s["mae"]
+    assert s["mse"] / start["mse"] < s["mae"] / start["mae"]
+    w.apply_scene("every error 0.5")
+    d = np.array(w.state["d"])
+    np.testing.assert_allclose(d, 0.5, atol=1e-12)
+    assert all(sq.get_height() < ab.get_height() for sq, ab in zip(w.plot.sq_bars, w.plot.abs_bars))
+    w.apply_scene("one error of 3")
+    d = np.abs(np.array(w.state["d"]))
+    np.testing.assert_allclose(sorted(d), [0.5, 0.5, 0.5, 0.5, 3.0], atol=1e-12)
+    assert 9.0 / np.sum(d ** 2) == pytest.approx(0.9) and 3.0 / np.sum(d) == pytest.approx(0.6)
+    assert w.state["bar_top"] >= 9.0            # a scene is a jump: the scale fits at once
+    w.apply_scene("all on target")
+    assert w.state["mae"] == 0.0 and w.state["mse"] == 0.0
+    w.apply_scene("the table's predictions")
+    assert w.state["mae"] == pytest.approx(0.82) and w.state["mse"] == pytest.approx(1.046)
+    assert_shows(w, np.array(PREDICTION))
+    # From a scene the learner drags on.
+    drag(w.plot.ax_pred, (1, PREDICTION[0]), (1, 5.0))
+    assert w.state["pred"][0] == pytest.approx(5.0)
+
+
+def test_crossing_scenes_are_legal_and_show_what_they_promise(crossing):
+    w = crossing
+    assert scene_problems(w) == []
+    assert [s.label for s in w.scenes] == [s.label for s in CROSSING_SCENES]
+    w.apply_scene("e = 0.5")
+    assert w.state["verdict"] == "shrinks" and w.state["squared"] < w.state["abs"]
+    w.apply_scene("e = 1: they tie")
+    assert w.state["verdict"] == "tie" and w.state["abs"] == w.state["squared"] == 1.0
+    w.apply_scene("e = 1.5")
+    assert w.state["verdict"] == "grows" and w.state["squared"] > w.state["abs"]
+    w.apply_scene("1 unit = 25 cm")
+    s = w.state
+    assert (s["e"], s["unit"], s["verdict"]) == (0.5, 0.25, "grows")
+    assert (s["abs"], s["squared"]) == pytest.approx((2.0, 4.0))
+    w.scene_buttons["1.5 m in 25 cm units"].click()
+    s = w.state
+    assert (s["abs"], s["squared"], s["huber"]) == pytest.approx((6.0, 36.0, 5.5))
+    assert s["y_top"] >= 36.0
+    w.controls["e"].value = 0.1                   # the learner moves on from the scene
+    assert w.state["e"] == 0.1 and w.state["verdict"] == "shrinks"
+
+
 def test_static_png(losses, crossing):
     assert "image/png" in losses._repr_mimebundle_()
     assert "image/png" in crossing._repr_mimebundle_()
@@ -313,12 +385,12 @@ def test_error_slider_marks_the_three_curves(crossing, e):
     assert numbers_after("|e|", text) == pytest.approx(abs(e), abs=HALF_LAST_DIGIT)
     assert numbers_after("e²", text) == pytest.approx(e * e, abs=HALF_LAST_DIGIT)
     assert numbers_after("Huber", text) == pytest.approx(huber(e), abs=HALF_LAST_DIGIT)
-    if abs(e) < 1:
+    if 0 < abs(e) < 1:
         assert "shrinks" in text and "grows" not in text
     elif abs(e) > 1:
         assert "grows" in text and "shrinks" not in text
-    else:
-        assert "|e| = e²" in text
+    else:                       # 0 and 1: squaring changes nothing
+        assert "|e| = e²" in text and "shrinks" not in text and "grows" not in text
 
 
 @pytest.mark.parametrize("label, unit", UNIT_STOPS)

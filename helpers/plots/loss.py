@@ -159,17 +159,19 @@ class ErrorBarsFigure:
 
 # Units for the crossing figure: how long "1 unit" is, in metres.
 UNIT_STOPS = (("25 cm", 0.25), ("50 cm", 0.5), ("1 m", 1.0), ("2 m", 2.0))
-# Heights the crossing figure's y-axis may take: the lowest one that holds every mark.
-CROSSING_TOPS = (4.0, 10.0, 20.0, 40.0, 80.0, 160.0)
+# Heights the crossing figure's y-axis may take: the lowest one that holds every mark below
+# the band at the top where the unit's note sits.
+CROSSING_TOPS = (4.0, 10.0, 20.0, 45.0, 90.0, 180.0)
+CROSSING_HEADROOM = 1.2
 MARK_SHAPES = ("s", "^", "D")   # |e|, e^2, Huber: told apart by shape as well as by colour
 
 
 def crossing_top_for(highest: float) -> float:
     """The y-axis top for marks up to ``highest``: the lowest of :data:`CROSSING_TOPS` with room."""
     for top in CROSSING_TOPS:
-        if 1.06 * highest <= top:
+        if CROSSING_HEADROOM * highest <= top:
             return top
-    return 1.06 * highest
+    return CROSSING_HEADROOM * highest
 
 
 class CrossingFigure:
@@ -194,7 +196,7 @@ class CrossingFigure:
                               huber_loss(scaled, zeros, delta=1.0, reduction="none"))
         self.fig, self.ax = new_figure(width, height)
         ax = self.ax
-        ax.set_xlim(-e_max * 1.02, e_max * 1.02)
+        ax.set_xlim(-e_max * 1.04, e_max * 1.04)
         ax.set_ylim(0, CROSSING_TOPS[0])
         ax.set_xlabel("error e (metres)")
         ax.set_ylabel("loss of this one error (units)")
@@ -277,7 +279,7 @@ class CrossingFigure:
         for k in order:                      # bottom up, each at least one label height above the last
             placed[k] = max(ys[k], low)
             low = placed[k] + height
-        excess = placed.max() - (box.y1 - height / 2)
+        excess = placed.max() - (box.y1 - 2.0 * height)   # keep clear of the unit's note at the top
         if excess > 0:                       # pushed past the top: slide the stack down
             placed -= excess
         to_axes = ax.transAxes.inverted().transform

@@ -1,4 +1,15 @@
-"""Widgets for notebook 02_loss: move predictions and watch MAE, MSE, RMSE; the crossing at 1."""
+"""Widgets for notebook 02_loss: move predictions and watch MAE, MSE, RMSE; the crossing at 1.
+
+Two explorers in the course's declared widget API (:class:`helpers.widgets.CourseWidget`):
+
+- :class:`LossExplorer` (``build_loss_explorer``): drag the predictions or move their
+  sliders; bars of |d_i| and d_i^2, and a readout that computes every loss twice;
+- :class:`CrossingExplorer` (``build_crossing_explorer``): one error e and the length of
+  "1 unit"; marks on |e|, e^2 and Huber say whether squaring shrank or grew it.
+
+Their scenes (:data:`LOSS_SCENES`, :data:`CROSSING_SCENES`) are the states the notebook's
+prose and exercises discuss.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +21,52 @@ from helpers.losses import l1_loss, l2_loss, mae, mse, rmse
 from helpers.norms import l1_norm, l2_norm
 from helpers.plots import HUBER_COLOR, L1_COLOR, L2_COLOR
 from helpers.plots.loss import UNIT_STOPS, CrossingFigure, ErrorBarsFigure
-from helpers.widgets import (SLIDER_STYLE, CourseWidget, DragPoints, MessageArea, figure_view, set_quietly,
-                             snap_to_step)
+from helpers.widgets import (
+    SLIDER_STYLE,
+    CourseWidget,
+    DragPoints,
+    MessageArea,
+    Scene,
+    figure_view,
+    set_quietly,
+    snap_to_step,
+)
 
 TARGET = (2.0, 3.5, 1.0, 4.0, 2.5)
 PREDICTION = (2.5, 3.0, 1.8, 6.0, 2.2)
 # Press within this many figure pixels of a prediction to grab it: more than the dot's radius
 # (11 pt across) also at device pixel ratio 2, where ipympl doubles the figure's dpi.
 GRAB_RADIUS_PX = 24.0
+SETTLE_MS = 600  # the bar scale is refitted once the sliders have been still this long
+
+
+def _predictions(values) -> dict:
+    return {f"pred{i}": float(v) for i, v in enumerate(values, start=1)}
+
+
+# Scenes of the loss explorer, for TARGET = (2.0, 3.5, 1.0, 4.0, 2.5).
+LOSS_SCENES = (
+    Scene("the table's predictions", _predictions(PREDICTION),
+          note="d = (0.5, -0.5, 0.8, 2.0, -0.3): MAE 0.82, MSE 1.046"),
+    Scene("prediction 4 on its target", _predictions((2.5, 3.0, 1.8, 4.0, 2.2)),
+          note="the error of 2 is gone: compare how far the MAE and the MSE fall"),
+    Scene("every error 0.5", _predictions(np.add(TARGET, 0.5)),
+          note="errors below 1: every squared bar is shorter than its absolute bar"),
+    Scene("one error of 3", _predictions((2.5, 4.0, 1.5, 7.0, 3.0)),
+          note="four errors of 0.5 and one of 3: how much of the sum of squares is the big one?"),
+    Scene("all on target", _predictions(TARGET), note="d = 0: every loss is 0"),
+)
+
+# Scenes of the crossing explorer (the unit is set first, then the error).
+CROSSING_SCENES = (
+    Scene("e = 0.5", {"unit": 1.0, "e": 0.5}, note="below 1 unit: squaring shrinks it (0.25 < 0.5)"),
+    Scene("e = 1: they tie", {"unit": 1.0, "e": 1.0}, note="exactly 1 unit: |e| = e² = 1"),
+    Scene("e = 1.5", {"unit": 1.0, "e": 1.5}, note="above 1 unit: squaring grows it (2.25 > 1.5)"),
+    Scene("1 unit = 25 cm", {"unit": 0.25, "e": 0.5},
+          note="the same half metre is 2 units: squaring now grows it (4 > 2)"),
+    Scene("1.5 m in 25 cm units", {"unit": 0.25, "e": 1.5},
+          note="6 units: |e| = 6, e² = 36, Huber = 5.5"),
+)
 
 
 def _same(a: float, b: float) -> str:
@@ -55,100 +104,140 @@ def loss_readout(pred, target) -> str:
             f"<th>from the norm of d</th><th></th></tr>{body}</table>")
 
 
-def build_loss_explorer(target=TARGET, pred=PREDICTION, *, y_range=(-1.0, 7.0),
-                        step: float = 0.1) -> CourseWidget:
-    """Move each prediction (drag it on the figure or use its slider ``pred1`` ... ``predN``).
+class LossExplorer(CourseWidget):
+    """Move each prediction: drag it on the figure, or use its slider ``pred1`` ... ``predN``.
 
-    Bars show |d_i| and d_i^2; the readout shows MAE, MSE, RMSE, ||d||_1 and ||d||_2
-    and checks sum d^2 = ||d||^2, MSE = ||d||^2/n, RMSE = ||d||/sqrt(n) live.
+    Bars show |d_i| and d_i^2; the readout shows MAE, MSE, RMSE, ||d||_1 and ||d||_2 and
+    checks sum d^2 = ||d||^2, MSE = ||d||^2/n, RMSE = ||d||/sqrt(n) live. The sliders follow
+    a drag at every move, so figure and controls never disagree. The bar panel keeps its
+    scale while a prediction moves and refits between moves (on release, on a scene, or
+    ``SETTLE_MS`` after the last slider step): a change of bar height always means something.
+
+    Attributes (besides CourseWidget's):
+        target: the targets y (a float array).
+        plot: the :class:`~helpers.plots.loss.ErrorBarsFigure`.
+        sliders: the prediction sliders, in order (also ``controls["pred1"]`` ...).
+        drag: the :class:`~helpers.widgets.DragPoints` on the left panel.
+        step: the predictions' step (a drag snaps to it).
     """
-    messages = MessageArea()
-    target = as_vector(target, "target")
-    start = as_vector(pred, "pred")
-    same_shape(start, target, "pred", "target")
-    plot = ErrorBarsFigure(target, start, y_range=y_range)
-    low, high = y_range
-    sliders = []
-    for i, value in enumerate(start, start=1):
-        slider = widgets.FloatSlider(
-            value=float(value), min=low, max=high, step=step, readout_format=".1f",
-            description=f"ŷ{i} (target {target[i - 1]:g})", continuous_update=True,
-            style=SLIDER_STYLE, layout=widgets.Layout(width="300px"))
-        slider.add_class(f"course-02-pred{i}")
-        sliders.append(slider)
-    readout = widgets.HTML(loss_readout(start, target))
-    readout.add_class("course-02-readout")
-    syncing = [False]
 
-    def show(pred_now):
-        plot.update(pred_now)  # the frame first: it is what the learner watches
-        readout.value = loss_readout(pred_now, target)
+    target: np.ndarray
+    plot: ErrorBarsFigure
+    sliders: list
+    drag: DragPoints
+    step: float
 
-    def settle():
-        """Refit the bar panel's scale now that no prediction is moving (see ErrorBarsFigure)."""
-        plot.fit_scale()
+    def __init__(self, target=TARGET, pred=PREDICTION, *, y_range=(-1.0, 7.0), step: float = 0.1,
+                 scenes=LOSS_SCENES):
+        messages = MessageArea()
+        self.target = as_vector(target, "target")
+        start = as_vector(pred, "pred")
+        same_shape(start, self.target, "pred", "target")
+        self.step = float(step)
+        self._low, self._high = (float(v) for v in y_range)
+        self._syncing = [False]
+        self.plot = ErrorBarsFigure(self.target, start, y_range=y_range)
+        self.sliders = []
+        for i, value in enumerate(start, start=1):
+            slider = widgets.FloatSlider(
+                value=float(value), min=self._low, max=self._high, step=self.step, readout_format=".1f",
+                description=f"ŷ{i} (target {self.target[i - 1]:g})", continuous_update=True,
+                style=SLIDER_STYLE, layout=widgets.Layout(width="300px"))
+            slider.add_class(f"course-02-pred{i}")
+            self.sliders.append(slider)
+        readout = widgets.HTML(loss_readout(start, self.target))
+        readout.add_class("course-02-readout")
+        columns = [widgets.VBox(self.sliders[k::2]) for k in range(2)]
+        body = widgets.VBox([figure_view(self.plot.fig), widgets.HBox(columns), readout])
+        super().__init__(body, figures=[self.plot.fig],
+                         controls={f"pred{i}": s for i, s in enumerate(self.sliders, start=1)},
+                         readout=readout, messages=messages, scenes=scenes)
+        self.layout.add_class("course-02-loss-explorer")
+        # The sliders have no "let go" event: the scale is refitted once they have been still.
+        self._quiet = self.plot.fig.canvas.new_timer(interval=SETTLE_MS)
+        self._quiet.single_shot = True
+        self._quiet.add_callback(messages.guard(self.settle))
+        for slider in self.sliders:
+            slider.observe(messages.guard(self._on_slider), names="value")
+        self._guarded_set = messages.guard(self._set_prediction)
+        self.drag = DragPoints(self.plot.ax_pred, lambda: np.column_stack([self.plot.index, self.plot.pred]),
+                               lambda i, x, y: self._set_prediction(i, y), on_release=self._on_release,
+                               radius_px=GRAB_RADIUS_PX, messages=messages)
 
-    # The bar panel keeps its scale while predictions move. The sliders have no "let go"
-    # event, so the scale is refitted once they have been still for a moment.
-    quiet = plot.fig.canvas.new_timer(interval=600)
-    quiet.single_shot = True
-    quiet.add_callback(messages.guard(settle))
+    # -- the declared API
+    def redraw(self) -> None:
+        """Redraw from the sliders (the bar scale stays as it is)."""
+        self._show(snap_to_step([s.value for s in self.sliders], self.step))
 
-    def redraw():
-        """Redraw from the sliders."""
-        show(snap_to_step([s.value for s in sliders], step))
+    @property
+    def state(self) -> dict:
+        pred, target = self.plot.pred, self.target
+        return {"pred": tuple(float(v) for v in pred), "target": tuple(float(v) for v in target),
+                "d": tuple(float(v) for v in pred - target), "mae": mae(pred, target),
+                "mse": mse(pred, target), "rmse": rmse(pred, target), "bar_top": self.plot.bar_top}
 
-    def on_slider(change):
-        # A slider moved by the learner (not the sliders following a drag, which set `syncing`).
-        if not syncing[0] and drag.active is None:
-            redraw()
-            quiet.stop()
-            quiet.start()
+    def apply_scene(self, label: str) -> None:
+        """Set the sliders to the scene, then fit the bar scale at once (a scene is a jump, not a drag)."""
+        super().apply_scene(label)
+        self.settle()
 
-    def sync_sliders(values):
-        set_quietly(syncing, sliders, values)
+    # -- what the learner does
+    def set_prediction(self, i: int, value) -> None:
+        """Move prediction ``i`` (0-based) to ``value`` (snapped to the step, kept in range);
+        a bad value is shown under the widget, not raised."""
+        self._guarded_set(i, value)
 
-    def set_prediction(i, value):
-        """Move prediction ``i`` (0-based) to ``value`` (snapped to the step, kept in range)."""
+    def _set_prediction(self, i: int, value) -> None:
         value = as_vector([value], f"prediction {i + 1}")[0]
-        pred_now = plot.pred.copy()
-        pred_now[i] = float(np.clip(snap_to_step(value, step), low, high))
-        sync_sliders(pred_now)  # the sliders follow the figure at every move: they never disagree
-        show(pred_now)
+        pred_now = self.plot.pred.copy()
+        pred_now[i] = float(np.clip(snap_to_step(value, self.step), self._low, self._high))
+        set_quietly(self._syncing, self.sliders, pred_now)  # the sliders follow the figure at every move
+        self._show(pred_now)
 
-    def on_release(i):
-        sync_sliders(plot.pred)
-        settle()
+    def settle(self) -> None:
+        """Refit the bar panel's scale now that no prediction is moving (see ErrorBarsFigure.fit_scale)."""
+        self._quiet.stop()
+        self.plot.fit_scale()
 
-    guarded_redraw = messages.guard(redraw)
-    for slider in sliders:
-        slider.observe(messages.guard(on_slider), names="value")
-    drag = DragPoints(plot.ax_pred, lambda: np.column_stack([plot.index, plot.pred]),
-                      lambda i, x, y: set_prediction(i, y), on_release=on_release,
-                      radius_px=GRAB_RADIUS_PX, messages=messages)
-    columns = [widgets.VBox(sliders[k::2]) for k in range(2)]
-    layout = widgets.VBox([figure_view(plot.fig), widgets.HBox(columns), readout, messages.widget])
-    layout.add_class("course-02-loss-explorer")
-    result = CourseWidget(layout, figures=[plot.fig],
-                          controls={f"pred{i}": s for i, s in enumerate(sliders, start=1)},
-                          messages=messages, update=guarded_redraw)
-    result.plot, result.readout, result.drag = plot, readout, drag
-    result.set_prediction = messages.guard(set_prediction)
-    result.settle = messages.guard(settle)
-    return result
+    # -- callbacks
+    def _show(self, pred_now) -> None:
+        self.plot.update(pred_now)  # the frame first: it is what the learner watches
+        self.readout.value = loss_readout(pred_now, self.target)
+
+    def _on_slider(self, change) -> None:
+        # A slider moved by the learner (not the sliders following a drag, which raise _syncing).
+        if self._syncing[0] or self.drag.active is not None:
+            return
+        self.update()
+        self._quiet.stop()
+        self._quiet.start()
+
+    def _on_release(self, i: int) -> None:
+        set_quietly(self._syncing, self.sliders, self.plot.pred)
+        self.settle()
+
+
+def build_loss_explorer(target=TARGET, pred=PREDICTION, *, y_range=(-1.0, 7.0),
+                        step: float = 0.1) -> LossExplorer:
+    """The loss explorer (see :class:`LossExplorer`); its scenes assume the default ``target``."""
+    scenes = LOSS_SCENES if np.array_equal(as_vector(target, "target"), TARGET) else ()
+    return LossExplorer(target, pred, y_range=y_range, step=step, scenes=scenes)
+
+
+def crossing_verdict(e: float, unit: float) -> str:
+    """'shrinks', 'grows' or 'tie': what squaring does to the error e (metres) counted in units."""
+    size = abs(e / unit)
+    return "shrinks" if 0 < size < 1 else ("grows" if size > 1 else "tie")
 
 
 def crossing_readout(e: float, unit: float) -> str:
     """HTML: the error in metres and in units, |e|, e^2 and Huber, and whether squaring shrank it."""
     absolute, squared, huber = CrossingFigure.values(e, unit)
     size = abs(e / unit)
-    if size < 1:
-        verdict = "below 1 unit: squaring <b>shrinks</b> it"
-    elif size > 1:
-        verdict = "above 1 unit: squaring <b>grows</b> it"
-    else:
-        verdict = "exactly 1 unit: |e| = e²"
-    zone = "quadratic zone, 0.5·e²" if size <= 1 else "linear zone, |e| − 0.5"
+    verdict = {"shrinks": "below 1 unit: squaring <b>shrinks</b> it",
+               "grows": "above 1 unit: squaring <b>grows</b> it",
+               "tie": "exactly 1 unit: |e| = e²" if size == 1 else "zero: |e| = e² = 0"}[crossing_verdict(e, unit)]
+    zone = "quadratic zone, ½·e²" if size <= 1 else "linear zone, |e| − ½"
     return (f'<div class="course-02-crossing-values">e = {e:+.2f} m = {e / unit:+.2f} units: '
             f'<span style="color:{L1_COLOR}"><b>|e| = {absolute:.3f}</b></span>, '
             f'<span style="color:{L2_COLOR}"><b>e² = {squared:.3f}</b></span>, '
@@ -156,45 +245,67 @@ def crossing_readout(e: float, unit: float) -> str:
             f'<div class="course-02-verdict">{verdict}.</div>')
 
 
-def build_crossing_explorer(e: float = 0.5, unit: float = 1.0) -> CourseWidget:
+class CrossingExplorer(CourseWidget):
     """Slider ``e`` (an error in metres) and slider ``unit`` (how long 1 unit is).
 
-    The figure marks |e|, e^2 and Huber at the current error; the readout says
-    whether squaring shrank or grew it, which depends on the unit.
+    The figure marks |e| (square), e^2 (triangle) and Huber (diamond) at the current error,
+    each labelled with its value; the readout says whether squaring shrank or grew it,
+    which depends on the unit.
+
+    Attributes (besides CourseWidget's):
+        plot: the :class:`~helpers.plots.loss.CrossingFigure`.
+        e_slider, unit_slider: the two controls (also ``controls["e"]``, ``controls["unit"]``).
     """
-    messages = MessageArea()
-    plot = CrossingFigure(e, unit)
-    e_slider = widgets.FloatSlider(value=float(e), min=-3.0, max=3.0, step=0.05, readout_format=".2f",
-                                   description="error e (m)", continuous_update=True,
-                                   style=SLIDER_STYLE, layout=widgets.Layout(width="420px"))
-    e_slider.add_class("course-02-e")
-    unit_slider = widgets.SelectionSlider(options=list(UNIT_STOPS), value=float(unit),
-                                          description="1 unit =", continuous_update=True,
-                                          style=SLIDER_STYLE, layout=widgets.Layout(width="320px"))
-    unit_slider.add_class("course-02-unit")
-    readout = widgets.HTML(crossing_readout(e, unit))
-    readout.add_class("course-02-crossing-readout")
 
-    def redraw():
-        plot.update(e_slider.value, unit_slider.value)  # the frame first, then the table
-        readout.value = crossing_readout(e_slider.value, unit_slider.value)
+    plot: CrossingFigure
+    e_slider: widgets.FloatSlider
+    unit_slider: widgets.SelectionSlider
 
-    guarded_redraw = messages.guard(redraw)
-    for control in (e_slider, unit_slider):
-        control.observe(lambda change: guarded_redraw(), names="value")
+    def __init__(self, e: float = 0.5, unit: float = 1.0, *, scenes=CROSSING_SCENES):
+        messages = MessageArea()
+        self.plot = CrossingFigure(e, unit)
+        self.e_slider = widgets.FloatSlider(value=float(e), min=-3.0, max=3.0, step=0.05, readout_format=".2f",
+                                            description="error e (m)", continuous_update=True,
+                                            style=SLIDER_STYLE, layout=widgets.Layout(width="420px"))
+        self.e_slider.add_class("course-02-e")
+        self.unit_slider = widgets.SelectionSlider(options=list(UNIT_STOPS), value=float(unit),
+                                                   description="1 unit =", continuous_update=True,
+                                                   style=SLIDER_STYLE, layout=widgets.Layout(width="320px"))
+        self.unit_slider.add_class("course-02-unit")
+        readout = widgets.HTML(crossing_readout(e, unit))
+        readout.add_class("course-02-crossing-readout")
+        body = widgets.VBox([figure_view(self.plot.fig), widgets.HBox([self.e_slider, self.unit_slider]),
+                             readout])
+        super().__init__(body, figures=[self.plot.fig], controls={"e": self.e_slider, "unit": self.unit_slider},
+                         readout=readout, messages=messages, scenes=scenes)
+        self.layout.add_class("course-02-crossing-explorer")
+        self._guarded_show = messages.guard(self._show_checked)
+        for control in (self.e_slider, self.unit_slider):
+            control.observe(lambda change: self.update(), names="value")
 
-    def show(e_value, unit_value=None):
-        """Show an error ``e_value`` (metres) directly, bypassing the slider's range."""
-        unit_value = unit_slider.value if unit_value is None else unit_value
-        e_value = as_vector([e_value], "e")[0]
-        plot.update(e_value, unit_value)
-        readout.value = crossing_readout(e_value, unit_value)
+    def redraw(self) -> None:
+        self._show(self.e_slider.value, self.unit_slider.value)
 
-    layout = widgets.VBox([figure_view(plot.fig), widgets.HBox([e_slider, unit_slider]), readout,
-                           messages.widget])
-    layout.add_class("course-02-crossing-explorer")
-    result = CourseWidget(layout, figures=[plot.fig], controls={"e": e_slider, "unit": unit_slider},
-                          messages=messages, update=guarded_redraw)
-    result.plot, result.readout = plot, readout
-    result.show = messages.guard(show)
-    return result
+    @property
+    def state(self) -> dict:
+        absolute, squared, huber = CrossingFigure.values(self.plot.e, self.plot.unit)
+        return {"e": self.plot.e, "unit": self.plot.unit, "abs": absolute, "squared": squared,
+                "huber": huber, "verdict": crossing_verdict(self.plot.e, self.plot.unit),
+                "y_top": self.plot.y_top}
+
+    def show(self, e_value, unit_value=None) -> None:
+        """Show an error ``e_value`` (metres) directly, bypassing the slider's range (errors shown, not raised)."""
+        self._guarded_show(e_value, unit_value)
+
+    def _show_checked(self, e_value, unit_value=None) -> None:
+        unit_value = self.unit_slider.value if unit_value is None else unit_value
+        self._show(as_vector([e_value], "e")[0], unit_value)
+
+    def _show(self, e_value, unit_value) -> None:
+        self.plot.update(e_value, unit_value)  # the frame first, then the table
+        self.readout.value = crossing_readout(e_value, unit_value)
+
+
+def build_crossing_explorer(e: float = 0.5, unit: float = 1.0) -> CrossingExplorer:
+    """The crossing explorer (see :class:`CrossingExplorer`)."""
+    return CrossingExplorer(e, unit)
