@@ -5,8 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from helpers.exercises import (Case, Choice, ChoiceExercise, CodeExercise, Mistake, NumberExercise, Verdict,
-                               parse_number)
+from helpers.exercises import Case, Choice, ChoiceExercise, CodeExercise, Mistake, NumberExercise, Verdict, parse_number
 from helpers.widgets.exercises import Scoreboard, exercise_widget
 
 MSE = NumberExercise(

@@ -15,8 +15,16 @@ import html
 
 import ipywidgets as widgets
 
-from helpers.exercises import (INVALID, NOT_ANSWERED, RIGHT, UNANSWERED, ChoiceExercise, CodeExercise,
-                               NumberExercise, Verdict)
+from helpers.exercises import (
+    INVALID,
+    NOT_ANSWERED,
+    RIGHT,
+    UNANSWERED,
+    ChoiceExercise,
+    CodeExercise,
+    NumberExercise,
+    Verdict,
+)
 from helpers.widgets import CourseWidget, MessageArea
 
 KIND_LABEL = {"predict": "Predict", "compute": "Compute by hand", "code": "Write the code"}

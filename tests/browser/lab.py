@@ -119,11 +119,14 @@ def start_server(
     notebooks: list[Path] | tuple = (),
     config_file: Path | None = SERVER_CONFIG,
     timeout: float = 60.0,
+    nodelay: bool = True,
 ) -> LabServer:
     """Start JupyterLab on 127.0.0.1 (free port, token) with fresh settings under work_dir.
 
     Copies `notebooks` (files or folders) into work_dir/root, the server's
-    root folder. config_file=None starts it without jupyter_server_config.py.
+    root folder. config_file=None starts it without jupyter_server_config.py
+    (which only allows root). nodelay=False switches off the course's server
+    extension (TCP_NODELAY on the kernel websocket), for before/after measurements.
     """
     work_dir = Path(work_dir)
     root = work_dir / "root"
@@ -167,6 +170,8 @@ def start_server(
     ]
     if config_file is not None:
         args.append(f"--config={config_file}")
+    if not nodelay:
+        args.append("--ServerApp.jpserver_extensions=helpers.server_extension=False")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")
     log_path = work_dir / "server.log"
@@ -763,9 +768,11 @@ def main(argv=None) -> int:
         description="Open a notebook in a private JupyterLab, run all, report errors, save screenshots.",
     )
     parser.add_argument("notebook", type=Path)
-    parser.add_argument("--out", type=Path, default=None, help="folder for screenshots (default artifacts/screens/<name>)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder for screenshots (default artifacts/screens/<name>)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds allowed for Run All")
-    parser.add_argument("--no-nodelay", action="store_true", help="start without jupyter_server_config.py")
+    parser.add_argument("--no-nodelay", action="store_true",
+                        help="switch off the course's server extension (TCP_NODELAY on the kernel websocket)")
     parser.add_argument("--round-trips", type=int, default=0, help="also time N kernel round trips")
     args = parser.parse_args(argv)
 
@@ -776,7 +783,7 @@ def main(argv=None) -> int:
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="lab-") as tmp:
         # The notebook's folder is copied so relative paths (../data) keep working.
-        server = start_server(Path(tmp), [nb.parent], None if args.no_nodelay else SERVER_CONFIG)
+        server = start_server(Path(tmp), [nb.parent], SERVER_CONFIG, nodelay=not args.no_nodelay)
         for extra in ("data",):
             if (REPO / extra).is_dir():
                 shutil.copytree(REPO / extra, server.root_dir / extra, dirs_exist_ok=True)
