@@ -230,3 +230,17 @@ def test_a_fault_injected_into_a_callback_is_shown_and_the_teardown_check_catche
     assert shown_widget_errors([demo.messages]) == ["RuntimeError: injected fault at x = 0.5"]
     demo.slider.value = 1.0
     assert demo.messages.text == "" and shown_widget_errors([demo.messages]) == []
+
+
+def test_grab_radius_is_in_screen_pixels_on_hidpi_screens(scatter):
+    """At device pixel ratio 2 a press 20 screen px (40 figure px) from a point still grabs it."""
+    fig, ax, points, line = scatter
+    drag_points = DragPoints(ax, lambda: points, lambda i, x, y: None, radius_px=24)
+    fig.canvas.draw()
+    x, y = ax.transData.transform(points[1])
+    assert drag_points.pick(x + 20, y) == 1
+    fig.canvas._set_device_pixel_ratio(2)
+    fig.canvas.draw()
+    x, y = ax.transData.transform(points[1])
+    assert drag_points.pick(x + 40, y) == 1, "20 screen px is 40 figure px at ratio 2"
+    assert drag_points.pick(x + 60, y) is None

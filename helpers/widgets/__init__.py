@@ -146,7 +146,8 @@ class DragPoints:
     point stops short of where the learner let go); ``on_release(index)`` is
     called when it is let go. The point picked is the nearest one within
     ``radius_px`` screen pixels of the press (larger than the dot, so it is easy
-    to grab).
+    to grab; on a HiDPI screen that is ``radius_px`` times the device pixel ratio
+    in the figure's own pixels).
 
     A drag ends when the button is no longer held, wherever it was released: the
     browser sends no release when the button goes up outside the figure, so the
@@ -178,7 +179,9 @@ class DragPoints:
         screen = self.ax.transData.transform(points)
         dist = np.hypot(screen[:, 0] - x_px, screen[:, 1] - y_px)
         index = int(np.argmin(dist))
-        return index if dist[index] <= self.radius_px else None
+        # Events come in device pixels; the radius is in screen (CSS) pixels, the same on HiDPI.
+        ratio = float(getattr(self.ax.figure.canvas, "device_pixel_ratio", 1) or 1)
+        return index if dist[index] <= self.radius_px * ratio else None
 
     def press(self, event) -> None:
         if event.inaxes is not self.ax or event.button != 1:
