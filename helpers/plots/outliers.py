@@ -115,7 +115,7 @@ class LineFitFigure:
                  title: str = "Drag any point; the three lines refit"):
         self.fig, self.ax = new_figure(width, height)
         ax = self.ax
-        ax.set_title(title)
+        self.fig.suptitle(title, fontsize=12)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         self.points = ax.scatter([], [], s=42, color=POINT_COLOR, zorder=4, edgecolors="white",
@@ -125,9 +125,10 @@ class LineFitFigure:
         for loss in ("l2", "huber", "l1"):
             (self.lines[loss],) = ax.plot([], [], LOSS_STYLES[loss], color=LOSS_COLORS[loss], lw=2.2,
                                           zorder=3, label=LOSS_NAMES[loss])
+        # Above the axes, in one row: a legend inside would hide points dragged under it.
         self.legend = ax.legend(handles=[self.lines[k] for k in ("l2", "l1", "huber")],
-                                loc="upper left", fontsize=9.5, frameon=True, framealpha=0.85,
-                                handlelength=1.6)
+                                loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, fontsize=9.5,
+                                frameon=False, handlelength=1.6, borderaxespad=0.2)
         # Animated artists are drawn in this order: lines under points.
         self.blitter = Blitter(self.fig, [*self.lines.values(), self.points, self.active_point])
         self.x = self.y = None
@@ -191,7 +192,7 @@ class ConstantFitFigure:
         self.ax_values, self.ax_mse, self.ax_mae = axes
         self.grid_size = int(grid_size)
         ax = self.ax_values
-        ax.set_title("Drag a number sideways: the mean follows it, the median stays")
+        ax.set_title("Drag a number sideways; watch the mean and the median")
         ax.set_ylim(-1, 1)
         ax.set_yticks([])
         ax.grid(False)
@@ -209,9 +210,9 @@ class ConstantFitFigure:
         self.mean_lines[0].set_label("mean")
         self.median_lines[0].set_label("median")
         label_box = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85}
-        self.ax_mse.text(0.5, 0.96, "lowest at the mean (blue dashed line)", transform=self.ax_mse.transAxes,
+        self.ax_mse.text(0.5, 0.96, "MSE(c); the dot marks its lowest point", transform=self.ax_mse.transAxes,
                          ha="center", va="top", color=L2_COLOR, fontsize=10, bbox=label_box)
-        self.ax_mae.text(0.5, 0.96, "lowest at the median (dotted line)", transform=self.ax_mae.transAxes,
+        self.ax_mae.text(0.5, 0.96, "MAE(c); the dot marks its lowest point", transform=self.ax_mae.transAxes,
                          ha="center", va="top", color=L1_COLOR, fontsize=10, bbox=label_box)
         ax.legend(loc="upper left", ncols=2, fontsize=9.5)
         self.blitter = Blitter(self.fig, [*self.mean_lines, *self.median_lines, self.mse_curve,
