@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from helpers import losses
-from helpers._checks import as_vector, choice, same_length, scalar
+from helpers._checks import as_vector, choice, positive_int, same_length, scalar
 from helpers.fitting import LOSSES, fit_line
 
 __all__ = [
@@ -64,12 +64,6 @@ class Split:
     description: str
 
 
-def _count(n, name: str, minimum: int = 2) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {n!r}")
-    return int(n)
-
-
 def _rate(value, name: str) -> float:
     value = scalar(value, name, minimum=0.0)
     if value > 1:
@@ -80,7 +74,7 @@ def _rate(value, name: str) -> float:
 def noisy_line(n: int = 12, *, seed: int, slope: float = 0.5, intercept: float = 3.0,
                noise: float = 0.5, x_range: tuple[float, float] = (4.0, 14.0)):
     """``(x, y)``: n points with evenly spaced x on ``x_range`` and y = slope x + intercept + N(0, noise^2)."""
-    n = _count(n, "n")
+    n = positive_int(n, "n", minimum=2)
     noise = scalar(noise, "noise", minimum=0.0)
     lo, hi = (scalar(v, "x_range") for v in x_range)
     if not hi > lo:
@@ -100,8 +94,8 @@ def _line_plus(n: int, rng, far_values, *, rate: float, noise: float):
 
 
 def _split(seed, n_train, n_test, far_values, *, rate, noise, shift, description) -> Split:
-    n_train = _count(n_train, "n_train")
-    n_test = _count(n_test, "n_test", minimum=1)
+    n_train = positive_int(n_train, "n_train", minimum=2)
+    n_test = positive_int(n_test, "n_test")
     rng = np.random.default_rng(seed)
     x_train, y_train = _line_plus(n_train, rng, lambda k: far_values(rng, k), rate=rate, noise=noise)
     x_test, y_test = _line_plus(n_test, rng, lambda k: far_values(rng, k), rate=rate, noise=noise)
@@ -172,7 +166,7 @@ def repeated_held_out(make_split, repeats: int = 200, *, seed: int, loss_names: 
     (see :func:`held_out_errors`) and ``"losses"``; repetition i uses seed
     ``seed + i``, so the whole table is reproducible.
     """
-    repeats = _count(repeats, "repeats", minimum=1)
+    repeats = positive_int(repeats, "repeats")
     for name in loss_names:
         choice(name, "loss", LOSSES)
     keys = ("rmse", "mae", "line_rmse")

@@ -264,6 +264,8 @@ def test_l1_balance_accepts_an_l1_fit_and_rejects_other_lines():
 
 @pytest.mark.parametrize("call, words", [
     (lambda: outliers.noisy_line(1, seed=0), "n must be an integer"),
+    (lambda: outliers.noisy_line(11.0, seed=0), "n must be an integer"),  # 11.0 is not an int
+    (lambda: outliers.repeated_held_out(outliers.real_surges, True, seed=0), "repeats"),
     (lambda: outliers.noisy_line(5, seed=0, noise=-1.0), "noise"),
     (lambda: outliers.noisy_line(5, seed=0, x_range=(3, 1)), "x_range"),
     (lambda: outliers.heavy_tailed_noise(seed=0, glitch_rate=1.5), "glitch_rate"),

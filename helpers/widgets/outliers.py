@@ -33,7 +33,7 @@ from helpers.widgets import SLIDER_STYLE, CourseWidget, DragPoints, MessageArea,
 
 ROW_NAMES = {"l2": ("L2 line", L2_COLOR), "l1": ("L1 line", L1_COLOR), "huber": ("Huber line", HUBER_COLOR)}
 MAX_ADDED = 8
-GRAB_RADIUS_PX = 20  # about twice the drawn dot's radius even at a device pixel ratio of 2
+GRAB_RADIUS_PX = 14  # screen pixels (DragPoints scales by the pixel ratio): about 3 times a dot's radius
 
 
 def _clamp(value: float) -> float:
