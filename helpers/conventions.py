@@ -13,10 +13,13 @@ The course's objective, bias not penalized:
 
 Each function takes a number (the scikit-learn ones also a 1-D array) and
 checks it; the optimizers that retrace these libraries' updates live in
-:mod:`helpers.optimizers`.
+:mod:`helpers.optimizers`, and :func:`check_deep_learning_conventions` runs them at
+the converted constants against the course's own runs (notebook 04, section 7).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,6 +30,7 @@ __all__ = [
     "sklearn_ridge_alpha", "l2_from_sklearn_ridge_alpha",
     "sklearn_elastic_net_params", "penalties_from_sklearn_elastic_net",
     "torch_sgd_weight_decay", "keras_l2", "keras_l1", "d2l_lambda", "d2l_learning_rate",
+    "ConventionCheck", "check_deep_learning_conventions",
 ]
 
 
@@ -110,3 +114,70 @@ def d2l_lambda(l2):
 def d2l_learning_rate(lr):
     """d2l's objective is half the course's, so its gradient is half: the same steps need 2*lr."""
     return 2.0 * scalar(lr, "lr", minimum=0.0, strict=True)
+
+
+# --------------------------------------------------------------------------- the conversions, checked
+
+@dataclass(frozen=True)
+class ConventionCheck:
+    """One library's setting for the course's lambda, run, and compared with what it should equal.
+
+    ``difference`` is the largest absolute difference between ``got`` and ``expected``
+    (iterates or weights); ``compared_with`` says what the expected numbers are.
+    """
+
+    library: str
+    setting: str
+    compared_with: str
+    difference: float
+    got: np.ndarray
+    expected: np.ndarray
+
+
+def check_deep_learning_conventions(X, y, *, l2, lr, steps, w0) -> tuple[ConventionCheck, ...]:
+    """Run PyTorch's, Keras's and d2l's documented updates or losses at the converted constants.
+
+    On data ``X, y`` without intercept (centered), from ``w0``, for the course's ``l2``
+    and learning rate ``lr``, and compare each with the course: PyTorch SGD with
+    weight_decay = 2*l2 and d2l (lambda = l2, learning rate 2*lr) step by step with the
+    course's gradient descent; Keras's loss MSE + l*sum(w^2) at l = l2, minimized by
+    SciPy, with the course's ridge minimizer; and the classic slip, PyTorch with
+    weight_decay = l2, with the ridge minimizer for l2/2, where it really ends. The
+    libraries themselves are not needed: their documented rules are written out in
+    :mod:`helpers.optimizers`.
+    """
+    from scipy.optimize import minimize
+
+    from helpers import optimizers as opt
+    from helpers.descent import gradient_descent
+    from helpers.paths import ridge_path
+
+    l2 = scalar(l2, "l2", minimum=0.0)
+    lr = scalar(lr, "lr", minimum=0.0, strict=True)
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    common = dict(w0=w0, fit_intercept=False)
+    course = gradient_descent(X, y, lr=lr, steps=steps, l2=l2, **common).weights
+    ridge = ridge_path(X, y, [l2], fit_intercept=False)[0][0]
+    half = ridge_path(X, y, [l2 / 2], fit_intercept=False)[0][0]
+    wd = torch_sgd_weight_decay(l2)
+    torch_run = opt.torch_sgd(X, y, lr=lr, steps=steps, weight_decay=wd, **common).weights
+    slip = opt.torch_sgd(X, y, lr=lr, steps=steps, weight_decay=l2, **common).weights
+    keras_l = keras_l2(l2)
+    keras = minimize(lambda v: np.mean((X @ v - y) ** 2) + keras_l * np.sum(v ** 2), np.zeros(X.shape[1]),
+                     method="BFGS", options={"gtol": 1e-10}).x
+    d2l_run = opt.d2l_sgd(X, y, lr=d2l_learning_rate(lr), steps=steps, lambd=d2l_lambda(l2), **common).weights
+
+    def row(library, setting, compared_with, got, expected):
+        got, expected = np.asarray(got, float), np.asarray(expected, float)
+        return ConventionCheck(library, setting, compared_with, float(np.abs(got - expected).max()), got, expected)
+
+    return (
+        row("PyTorch SGD", f"weight_decay = 2λ = {wd:g}", f"the course's run, all {steps} steps",
+            torch_run, course),
+        row("Keras", f"regularizers.l2({keras_l:g}), l = λ", "the course's ridge minimizer", keras, ridge),
+        row("d2l", f"λ_d2l = λ = {d2l_lambda(l2):g}, learning rate 2η = {d2l_learning_rate(lr):g}",
+            f"the course's run, all {steps} steps", d2l_run, course),
+        row("PyTorch SGD (slip)", f"weight_decay = λ = {l2:g}, the 2 forgotten",
+            "the ridge minimizer for λ/2 (where it really ends)", slip[-1], half),
+    )

@@ -12,6 +12,9 @@ Introduced in notebook 04 (weight decay).
 - :func:`torch_sgd`: PyTorch's documented ``torch.optim.SGD`` update (momentum 0),
   written out in numpy (PyTorch itself is not needed).
 - :func:`shrinkage_factor`: what one L2 step multiplies a weight by.
+- :func:`run_outcome`: what a run of iterates does at its end, measured (settled,
+  still approaching, moving away, not settling, diverged), so that a readout
+  only says what holds for the run it describes.
 
 The conversions to other libraries' constants are in :mod:`helpers.conventions`;
 the generated problems these run on are in :mod:`helpers.synthetic`.
@@ -27,9 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from helpers._checks import as_matrix, as_vector, positive_int, same_length, scalar
-from helpers.penalties import objective_grad
 
-__all__ = ["OptimizerPath", "sgd", "adam", "torch_sgd", "d2l_sgd", "shrinkage_factor"]
+__all__ = ["OptimizerPath", "RunOutcome", "sgd", "adam", "torch_sgd", "d2l_sgd", "shrinkage_factor",
+           "run_outcome"]
 
 
 @dataclass(frozen=True)
@@ -69,22 +72,30 @@ def _setup(X, y, lr, steps, l2, weight_decay, w0, b0):
 
 
 def _loss_gradient(X, y, w, b, l2, fit_intercept):
-    """Gradient of MSE + l2*sum(w^2) (the penalty in the loss), bias part 0 without intercept."""
-    gw, gb = objective_grad(X, y, w, b, l2=l2)
-    return gw, (gb if fit_intercept else 0.0)
+    """Gradient of MSE + l2*sum(w^2) (the penalty in the loss), bias part 0 without intercept.
+
+    The same formula as :func:`helpers.penalties.objective_grad` (tests check they agree),
+    without its input checks: ``_run`` calls it once per step on checked inputs, and long
+    runs (AdamW over 20,000 steps in notebook 04) would spend most of their time checking.
+    """
+    r = X @ w + b - y
+    scale = 2.0 / y.size
+    gw = scale * (r @ X) + 2.0 * l2 * w
+    return gw, (scale * r.sum() if fit_intercept else 0.0)
 
 
 def _run(step, X, y, lr, steps, l2, w, b, fit_intercept):
     weights = np.empty((steps + 1, w.size))
     intercepts = np.empty(steps + 1)
     weights[0], intercepts[0] = w, b
-    for t in range(1, steps + 1):
-        gw, gb = _loss_gradient(X, y, w, b, l2, fit_intercept)
-        with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
+    isfinite = np.isfinite
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
+        for t in range(1, steps + 1):
+            gw, gb = _loss_gradient(X, y, w, b, l2, fit_intercept)
             w, b = step(t, w, b, gw, gb)
-        if not (np.all(np.isfinite(w)) and np.isfinite(b)):
-            raise ValueError(f"the optimizer diverged at step {t} (lr={lr:g} is too large)")
-        weights[t], intercepts[t] = w, b
+            if not isfinite(w.sum() + b):  # NaN or inf anywhere makes the sum so
+                raise ValueError(f"the optimizer diverged at step {t} (lr={lr:g} is too large)")
+            weights[t], intercepts[t] = w, b
     return OptimizerPath(weights=weights, intercepts=intercepts)
 
 
@@ -168,3 +179,80 @@ def d2l_sgd(X, y, *, lr, steps, lambd=0.0, w0=None, b0=0.0,
         return (1.0 - lr * lambd) * w - (lr / n) * (X.T @ r), new_b
 
     return _run(step, X, y, lr, steps, 0.0, w, b, fit_intercept)
+
+
+# --------------------------------------------------------------------------- how a run ends
+
+RUN_STATUSES = ("settled", "approaching", "moving away", "not settling", "diverged")
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What the last ``window`` steps of a run did, measured against a target point.
+
+    ``status`` is one of :data:`RUN_STATUSES`:
+
+    - ``"settled"``: every one of the last ``window`` iterates is within ``tol`` of the target;
+    - ``"approaching"``: not settled, but each of those steps ended closer than the one before;
+    - ``"moving away"``: each of those steps ended farther than the one before;
+    - ``"not settling"``: neither (it oscillates, chatters or cycles; ``band`` says how far);
+    - ``"diverged"``: the run was stopped at step ``diverged_at`` (only the iterates before count).
+
+    ``distance`` is the last iterate's distance to the target, ``start_distance`` the first's,
+    ``band`` the (smallest, largest) distance over the window, ``last_step`` the largest step
+    taken within it.
+    """
+
+    status: str
+    distance: float
+    start_distance: float
+    band: tuple[float, float]
+    last_step: float
+    window: int
+    diverged_at: int = -1
+
+    @property
+    def ends_farther_than_it_started(self) -> bool:
+        return self.distance > self.start_distance
+
+
+def run_outcome(weights, target, *, diverged_at: int = -1, window: int = 10,
+                tol: float = 1e-3) -> RunOutcome:
+    """Measure how a run of iterates ends relative to ``target`` (say, the minimizer of J).
+
+    ``weights`` is (k, p): every iterate, the start first. With ``diverged_at >= 0`` only
+    the iterates before that step are measured and the status is ``"diverged"``. A claim
+    about a run (converges, chatters, flails) made from this holds for the run measured;
+    it says nothing about more steps than were taken.
+    """
+    W = np.asarray(weights, dtype=float)
+    if W.ndim != 2 or W.shape[0] < 1:
+        raise ValueError(f"weights must be a (k, p) array of iterates with k >= 1; got shape {W.shape}")
+    target = as_vector(target, "target")
+    if target.size != W.shape[1]:
+        raise ValueError(f"target must have one entry per weight ({W.shape[1]}); got {target.size}")
+    window = positive_int(window, "window", minimum=2)
+    tol = scalar(tol, "tol", minimum=0.0, strict=True)
+    if isinstance(diverged_at, bool) or int(diverged_at) != diverged_at:
+        raise ValueError(f"diverged_at must be an integer step (-1 if the run did not diverge); got {diverged_at!r}")
+    diverged_at = int(diverged_at)
+    if diverged_at >= 0:
+        W = W[:max(diverged_at, 1)]
+    if not np.all(np.isfinite(W)):
+        raise ValueError("weights must be finite (cut a diverged run where it left, see diverged_at)")
+    distance = np.linalg.norm(W - target, axis=1)
+    tail = distance[-window:]
+    steps = np.linalg.norm(np.diff(W[-window - 1:], axis=0), axis=1) if len(W) > 1 else np.zeros(1)
+    if diverged_at >= 0:
+        status = "diverged"
+    elif tail.max() <= tol:
+        status = "settled"
+    elif len(tail) > 1 and np.all(np.diff(tail) < 0):
+        status = "approaching"
+    elif len(tail) > 1 and np.all(np.diff(tail) > 0):
+        status = "moving away"
+    else:
+        status = "not settling"
+    return RunOutcome(status=status, distance=float(distance[-1]), start_distance=float(distance[0]),
+                      band=(float(tail.min()), float(tail.max())), last_step=float(steps.max()),
+                      window=window, diverged_at=diverged_at)

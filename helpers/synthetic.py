@@ -20,14 +20,19 @@ __all__ = ["RegressionProblem", "two_feature_problem", "overfitting_problem"]
 
 @dataclass(frozen=True)
 class RegressionProblem:
-    """Training data ``X, y`` (and held-out ``X_test, y_test`` when made) plus the true weights."""
+    """Training data ``X, y`` plus the true weights; held-out sets when made.
+
+    ``X_val, y_val``: a validation set, for choosing lambda; ``X_test, y_test``: a
+    test set, for reporting the error of the model chosen (once, at the end).
+    """
 
     X: np.ndarray
     y: np.ndarray
     true_weights: np.ndarray
     X_test: np.ndarray | None = None
     y_test: np.ndarray | None = None
-
+    X_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
 
 
 def two_feature_problem(*, seed: int, n_samples: int = 40, correlation: float = 0.5,
@@ -59,15 +64,19 @@ def two_feature_problem(*, seed: int, n_samples: int = 40, correlation: float = 
 
 def overfitting_problem(*, seed: int, n_train: int = 30, n_test: int = 1000,
                         n_features: int = 25, n_informative: int = 4,
-                        noise: float = 1.0) -> RegressionProblem:
+                        noise: float = 1.0, n_val: int = 0) -> RegressionProblem:
     """Many features, few samples: only ``n_informative`` weights are non-zero.
 
     Features are independent standard normals; the informative weights are
     drawn from +-(1 to 2). With ``n_features`` close to ``n_train`` plain least
-    squares fits the noise, and a test set from the same source shows it.
+    squares fits the noise, and held-out data from the same source shows it:
+    ``n_val`` validation samples (to choose lambda on; none by default) and
+    ``n_test`` test samples (to report on, once). With ``n_val = 0`` the data are
+    those of earlier versions for the same seed.
     """
     n_train = positive_int(n_train, "n_train", minimum=2)
     n_test = positive_int(n_test, "n_test")
+    n_val = positive_int(n_val, "n_val", minimum=0)
     p = positive_int(n_features, "n_features")
     k = positive_int(n_informative, "n_informative", minimum=0)
     if k > p:
@@ -76,7 +85,10 @@ def overfitting_problem(*, seed: int, n_train: int = 30, n_test: int = 1000,
     rng = np.random.default_rng(seed)
     w_true = np.zeros(p)
     w_true[:k] = rng.choice([-1.0, 1.0], size=k) * rng.uniform(1.0, 2.0, size=k)
-    X = rng.standard_normal((n_train + n_test, p))
-    y = X @ w_true + noise * rng.standard_normal(n_train + n_test)
+    total = n_train + n_val + n_test
+    X = rng.standard_normal((total, p))
+    y = X @ w_true + noise * rng.standard_normal(total)
+    held = n_train + n_val
+    val = dict(X_val=X[n_train:held], y_val=y[n_train:held]) if n_val else {}
     return RegressionProblem(X=X[:n_train], y=y[:n_train], true_weights=w_true,
-                             X_test=X[n_train:], y_test=y[n_train:])
+                             X_test=X[held:], y_test=y[held:], **val)

@@ -234,3 +234,60 @@ def test_steps_must_be_a_positive_integer_with_gradient_descents_message(small, 
 def test_divergence_is_reported_not_returned_as_nan(small):
     with pytest.raises(ValueError, match="diverged at step"):
         opt.sgd(small.X * 100, small.y, lr=1.0, steps=500)
+
+
+# ------------------------------------------------------------------ how a run ends
+
+def test_fast_loss_gradient_is_the_objective_gradient(small, wide):
+    """optimizers' unchecked per-step gradient agrees with penalties.objective_grad (and a hand formula)."""
+    from helpers.penalties import objective_grad
+
+    for p in (small, wide):
+        rng = np.random.default_rng(1)
+        w, b = rng.standard_normal(p.X.shape[1]), 0.7
+        for fit_intercept in (True, False):
+            gw, gb = opt._loss_gradient(p.X, p.y, w, b, 0.3, fit_intercept)
+            ref_w, ref_b = objective_grad(p.X, p.y, w, b, l2=0.3)
+            hand = 2 / len(p.y) * p.X.T @ (p.X @ w + b - p.y) + 0.6 * w
+            np.testing.assert_allclose(gw, ref_w, rtol=1e-12)
+            np.testing.assert_allclose(gw, hand, rtol=1e-12)
+            assert gb == (pytest.approx(ref_b) if fit_intercept else 0.0)
+
+
+def test_run_outcome_statuses_on_runs_with_known_behaviour():
+    """Iterates built by hand: geometric approach, geometric growth, a 2-cycle, a settled run."""
+    target = np.array([1.0, -1.0])
+    t = np.arange(30)[:, None]
+    approaching = target + 0.8 ** t * np.array([[2.0, 1.0]])
+    away = target + 1.1 ** t * np.array([[0.1, 0.0]])
+    cycle = target + np.where(t % 2 == 0, 3.0, -5.0) * np.array([[1.0, 0.0]])
+    settled = target + 1e-9 * (-1.0) ** t
+    out = {name: opt.run_outcome(W, target) for name, W in
+           (("approaching", approaching), ("away", away), ("cycle", cycle), ("settled", settled))}
+    assert out["approaching"].status == "approaching"
+    assert out["approaching"].distance == pytest.approx(np.hypot(2, 1) * 0.8 ** 29)
+    assert out["away"].status == "moving away" and out["away"].ends_farther_than_it_started
+    assert out["cycle"].status == "not settling" and out["cycle"].band == (3.0, 5.0)
+    assert out["cycle"].last_step == pytest.approx(8.0)
+    assert out["settled"].status == "settled"
+    assert out["approaching"].start_distance == pytest.approx(np.hypot(2, 1))
+
+
+def test_run_outcome_of_a_diverged_run_measures_only_what_came_before():
+    W = np.array([[0.0, 0.0], [1.0, 1.0], [4.0, 4.0], [np.inf, np.inf]])
+    outcome = opt.run_outcome(W, [0.0, 0.0], diverged_at=3, window=2)
+    assert outcome.status == "diverged" and outcome.diverged_at == 3
+    assert outcome.distance == pytest.approx(np.hypot(4, 4))
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(weights=np.zeros(3), target=[0.0]), "weights"),
+    (dict(weights=np.zeros((4, 2)), target=[0.0]), "target"),
+    (dict(weights=np.zeros((4, 2)), target=[0.0, 0.0], window=1), "window"),
+    (dict(weights=np.zeros((4, 2)), target=[0.0, 0.0], tol=0.0), "tol"),
+    (dict(weights=np.full((4, 2), np.nan), target=[0.0, 0.0]), "finite"),
+    (dict(weights=np.zeros((4, 2)), target=[0.0, 0.0], diverged_at=1.5), "diverged_at"),
+])
+def test_run_outcome_rejects_bad_input(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        opt.run_outcome(**kwargs)

@@ -78,3 +78,31 @@ def test_overfitting_problem_counts_must_be_integers(kwargs, words):
 def test_two_feature_problem_rejects_a_fractional_sample_count():
     with pytest.raises(ValueError, match=r"n_samples must be an integer >= 3; got 3.5"):
         two_feature_problem(seed=0, n_samples=3.5)
+
+
+def test_validation_set_is_a_third_disjoint_set_from_the_same_source():
+    p = overfitting_problem(seed=5, n_train=20, n_val=15, n_test=50, n_features=8, n_informative=3, noise=0.0)
+    assert p.X_val.shape == (15, 8) and p.y_val.shape == (15,) and p.X_test.shape == (50, 8)
+    for Xs, ys in ((p.X, p.y), (p.X_val, p.y_val), (p.X_test, p.y_test)):
+        np.testing.assert_allclose(Xs @ p.true_weights, ys, atol=1e-12)   # same weights, no noise
+    rows = np.vstack([p.X, p.X_val, p.X_test])
+    assert len(np.unique(rows, axis=0)) == len(rows)                    # no sample in two sets
+
+
+def test_without_n_val_the_data_are_as_before_and_there_is_no_validation_set():
+    """n_val=0 (the default) keeps every earlier seed's data: the same draws in the same order."""
+    p = overfitting_problem(seed=7, n_train=12, n_test=9, n_features=4, n_informative=2)
+    assert p.X_val is None and p.y_val is None
+    rng = np.random.default_rng(7)                      # the generator's documented draws, by hand
+    w = np.zeros(4)
+    w[:2] = rng.choice([-1.0, 1.0], size=2) * rng.uniform(1.0, 2.0, size=2)
+    X = rng.standard_normal((21, 4))
+    y = X @ w + rng.standard_normal(21)
+    np.testing.assert_array_equal(p.X, X[:12])
+    np.testing.assert_array_equal(p.y_test, y[12:])
+
+
+@pytest.mark.parametrize("n_val", [-1, 2.5, True])
+def test_n_val_must_be_a_count(n_val):
+    with pytest.raises(ValueError, match="n_val"):
+        overfitting_problem(seed=1, n_val=n_val)
