@@ -60,6 +60,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
 RICH_TYPES = ("text/html", "text/markdown", "text/latex")
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 INTERACTIVE_NOTE = "Interactive in the notebook: open it in JupyterLab or Voilà to use this widget."
 
 # --------------------------------------------------------------------------
@@ -260,6 +261,7 @@ _TEMPLATE = r"""{%- extends 'index.html.j2' -%}
   .jp-OutputArea-output img { max-width: 100%; height: auto; }
   .handout-widget-picture img { display: block; }
   .jp-mod-noOutputs.jp-mod-noInput { display: none; }
+  math { font-family: "STIX Two Math", "Latin Modern Math", "Cambria Math", math; }
   math[display="block"] { margin: 0.6em 0; }
   .handout-widget { border-left: 3px solid #0072B2; padding: 0.2em 0.8em; }
   .handout-widget-note { color: #555; font-style: italic; font-size: 90%; }
@@ -449,7 +451,7 @@ def main(argv=None) -> int:
         except Exception as error:  # report and go on with the next notebook
             failed += 1
             what = f"{getattr(error, 'ename', type(error).__name__)}: {getattr(error, 'evalue', error)}"
-            print(f"{path}: FAILED: {re.sub(chr(27) + r'[[0-9;]*m', '', what)[-2000:]}", file=sys.stderr)
+            print(f"{path}: FAILED: {_ANSI.sub('', what)[-2000:]}", file=sys.stderr)
             continue
         print(f"{path} -> {result.html_path}" + (f" and {result.pdf_path}" if result.pdf_path else "")
               + f" ({result.seconds:.0f} s; {result.converted_formulas} formulas as MathML)")

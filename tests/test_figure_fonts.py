@@ -145,10 +145,18 @@ NOTEBOOK_CALLS = {
 
 
 def _static_figures():
-    """Figures the notebooks show without a widget of their own (05's prior figure)."""
+    """Figures the notebooks show without a control of their own (05's show_figure calls that
+    are cheap to rebuild here; the correlated-features and optimizer figures need the notebooks'
+    longer computations and are left to nbval)."""
     from helpers.plots import sparsity as sparsity_plots
 
-    return {"sparsity.prior_figure": lambda: sparsity_plots.prior_figure(variance=1.0)}
+    def experiment():  # 05: sparsity_experiment(2000, seed=SEED, budget_fraction=(0.2, 0.8))
+        from helpers.constrained_optima import sparsity_experiment
+
+        return sparsity_plots.experiment_figure(sparsity_experiment(2000, seed=5, budget_fraction=(0.2, 0.8)))
+
+    return {"sparsity.prior_figure": lambda: sparsity_plots.prior_figure(variance=1.0),
+            "sparsity.experiment_figure": experiment}
 
 
 def _needs_arguments(function) -> bool:

@@ -22,6 +22,7 @@ from nbconvert.exporters import HTMLExporter
 
 from helpers import handout
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9]*.ipynb"))
 PNG_1x1 = base64.b64encode(
@@ -146,7 +147,7 @@ def test_handout_shows_every_widget(path, executed, tmp_path):
     nb = executed[path.stem]
     if isinstance(nb, Exception):
         what = f"{getattr(nb, 'ename', type(nb).__name__)}: {getattr(nb, 'evalue', nb)}"
-        pytest.fail(f"{path.name} does not execute: {re.sub(chr(27) + r'[[0-9;]*m', '', what)[-1500:]}",
+        pytest.fail(f"{path.name} does not execute: {_ANSI.sub('', what)[-1500:]}",
                     pytrace=False)
     result = handout.build_handout(path, tmp_path, pdf=False, executed=nb)
     body = result.html_path.read_text(encoding="utf-8")
@@ -163,16 +164,20 @@ def test_handout_shows_every_widget(path, executed, tmp_path):
         if images != expected:
             problems.append(f"cell {index}: {images} images for {expected} outputs with a picture")
         notes = div.get_text().count(handout.INTERACTIVE_NOTE)
-        without_picture = sum(not _has_image(o) for o in widget_outputs)
-        if notes != without_picture:
-            problems.append(f"cell {index}: {notes} notes for {without_picture} widget(s) without a picture")
+        bare = sum(not _has_image(o) and not any(t in o["data"] for t in handout.RICH_TYPES)
+                   for o in widget_outputs)
+        if notes != bare:
+            problems.append(f"cell {index}: {notes} notes for {bare} widget(s) with neither a picture nor HTML")
         for area in div.select(".jp-OutputArea-output"):
             if not area.get_text(strip=True) and not area.find(["img", "svg", "math"]):
                 problems.append(f"cell {index}: an empty output: {str(area)[:200]}")
     assert widgets > 0, f"{path.name}: no widget outputs in the executed notebook"
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
+    assert "VBox(children" not in body and "HBox(children" not in body
     # Self-contained: no script, nothing from the network (unless a formula needs MathJax).
-    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', body)
+    # (links in the prose may point anywhere; what the page loads may not)
+    external = re.findall(r'<(?:script|img|iframe|link|source|video|audio|embed|object)\b[^>]*?'
+                          r'(?:src|href|data)="(https?://[^"]+)"', body) + re.findall(r'url\((https?://[^)]+)\)', body)
     assert not [u for u in external if "mathjax" not in u.lower()], external
     assert "<script" not in body or result.kept_formulas
     assert result.converted_formulas > 10 and soup.find("math") is not None
