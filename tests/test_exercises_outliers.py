@@ -192,7 +192,8 @@ def test_write_huber_nonsense_gets_a_clear_message():
     nan = ex.WRITE_HUBER.check(_learner("def huber(e, delta):\n    return np.full(np.shape(e), np.nan)"))
     assert nan.status == "wrong"
     in_place = ex.WRITE_HUBER.check(_learner(
-        "def huber(e, delta):\n    e *= 1.0\n    e[:] = np.where(np.abs(e) <= delta, 0.5 * e**2, delta * (np.abs(e) - delta / 2))\n"
+        "def huber(e, delta):\n    e *= 1.0\n"
+        "    e[:] = np.where(np.abs(e) <= delta, 0.5 * e**2, delta * (np.abs(e) - delta / 2))\n"
         "    return e"))
     assert in_place.status == "wrong" and "in place" in in_place.message
 

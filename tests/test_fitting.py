@@ -12,7 +12,6 @@ from statsmodels import datasets
 
 from helpers.fitting import fit_constant, fit_line, fit_linear
 
-
 # --- independent references, written here rather than taken from helpers ------
 
 def l1_objective(X, y, coef, intercept):

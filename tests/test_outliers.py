@@ -142,7 +142,9 @@ def _numeric_derivative(f, e, h=1e-6):
 
 def test_pull_is_the_derivative_of_each_points_loss():
     e = np.array([-5.0, -1.7, -0.3, 0.4, 0.99, 2.5, 8.0])
-    huber = lambda r, d=1.0: np.where(np.abs(r) <= d, 0.5 * r * r, d * (np.abs(r) - 0.5 * d))
+    def huber(r, d=1.0):
+        return np.where(np.abs(r) <= d, 0.5 * r * r, d * (np.abs(r) - 0.5 * d))
+
     assert np.allclose(outliers.pull(e, "l2"), _numeric_derivative(lambda r: r * r, e))
     assert np.allclose(outliers.pull(e, "l1"), _numeric_derivative(np.abs, e))
     assert np.allclose(outliers.pull(e, "huber", delta=1.0), _numeric_derivative(huber, e))

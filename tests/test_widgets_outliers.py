@@ -17,11 +17,16 @@ from scipy.special import huber
 from sklearn.metrics import mean_absolute_error, mean_squared_error
 
 from helpers.data import load_anscombe
-from helpers.plots.outliers import (EDGE_ZONE, MAX_ABS, PUSH_GAIN, clip_line, push_limits,
-                                    tight_limits)
+from helpers.plots.outliers import EDGE_ZONE, MAX_ABS, PUSH_GAIN, clip_line, push_limits, tight_limits
 from helpers.widgets import scene_problems
-from helpers.widgets.outliers import (DATASETS, MAX_ADDED, NUMBER_SETS, build_constant_explorer,
-                                      build_outlier_explorer, column_formatter)
+from helpers.widgets.outliers import (
+    DATASETS,
+    MAX_ADDED,
+    NUMBER_SETS,
+    build_constant_explorer,
+    build_outlier_explorer,
+    column_formatter,
+)
 from tests.mouse import drag, move_px, press
 
 ANSCOMBE = load_anscombe("III")
@@ -339,7 +344,7 @@ def test_reset_or_a_new_data_set_ends_a_drag_in_progress():
     press(ax, (13.0, 12.74 if w.state["dataset"] == "Anscombe III" else 0.0))
     w.controls["dataset"].value = "Noisy line"
     held_move(w.fig, *pixel(w, (5.0, 5.0)))
-    x, y = np.array(w.state["x"]), np.array(w.state["y"])
+    x = np.array(w.state["x"])
     assert np.allclose(np.diff(x), np.diff(x)[0]) and w.messages.last_error is None
     assert_lines_are_fits(w)
 

@@ -17,8 +17,16 @@ import numpy as np
 
 from helpers.losses import mae, mse
 from helpers.outliers import constant_loss_curves, pull
-from helpers.plots import (HIGHLIGHT_COLOR, HUBER_COLOR, L1_COLOR, L2_COLOR, MUTED_COLOR,
-                           POINT_COLOR, Blitter, new_figure)
+from helpers.plots import (
+    HIGHLIGHT_COLOR,
+    HUBER_COLOR,
+    L1_COLOR,
+    L2_COLOR,
+    MUTED_COLOR,
+    POINT_COLOR,
+    Blitter,
+    new_figure,
+)
 
 LOSS_COLORS = {"l2": L2_COLOR, "l1": L1_COLOR, "huber": HUBER_COLOR}
 LOSS_NAMES = {"l2": "L2 (least squares)", "l1": "L1 (least abs. dev.)", "huber": "Huber"}

@@ -185,7 +185,7 @@ def test_03_outlier_drags_push_the_axes_at_the_mouse_speed_and_a_release_outside
         a, b = sorted((lo[loss][0], hi[loss][0]))
         assert a - 2e-3 <= moved[loss][0] <= b + 2e-3, (loss, moved[loss], a, b)
     assert moved["l1"][0] == pytest.approx(0.345, abs=1e-3)
-    after_down = wait_still(page, figure, before)
+    wait_still(page, figure, before)
     shot(page, EXPLORER, "explorer-dragged-down")
 
     # 2. Take it back up and push against the top edge: each move up in the edge zone pushes the axis out.
