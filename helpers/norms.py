@@ -1,4 +1,4 @@
-"""Sizes of one vector: L1, L2, Lp, L-infinity, the L0 count, unit balls.
+"""Sizes of one vector: L1, L2, Lp, L-infinity, the L0 count, unit balls and their edges.
 
 Introduced in notebook 01_norm. Pure numpy; every function takes a 1-D vector.
 """
@@ -15,7 +15,9 @@ __all__ = [
     "lp_norm",
     "linf_norm",
     "l0_count",
+    "unit_sphere",
     "unit_ball",
+    "in_unit_ball",
     "triangle_gap",
 ]
 
@@ -84,13 +86,21 @@ _SPECIAL_COS = np.array([1.0, 1.0, 0.0, -1.0, -1.0, -1.0, 0.0, 1.0, 1.0])
 _SPECIAL_SIN = np.array([0.0, 1.0, 1.0, 1.0, 0.0, -1.0, -1.0, -1.0, 0.0])
 
 
-def unit_ball(p, num: int = 400) -> np.ndarray:
-    """Points on the 2-D Lp unit circle {v : ||v||_p = 1}, shape (2, num), for plotting.
+def in_unit_ball(v, p) -> bool:
+    """True when ||v||_p <= 1: v lies in the unit ball (the ball includes its edge and inside)."""
+    return _lp(as_vector(v, "v"), _order(p)) <= 1.0
+
+
+def unit_sphere(p, num: int = 400) -> np.ndarray:
+    """Points on the edge of the 2-D Lp unit ball, the unit sphere {v : ||v||_p = 1}.
+
+    Shape (2, num), for plotting. The unit *ball* is everything inside it,
+    {v : ||v||_p <= 1}; a figure fills this curve to show the ball.
 
     The curve is closed (last point = first point), runs counter-clockwise from
     (1, 0), and always contains the four axis points and the four points on the
     diagonals, so the corners for p <= 1 and p = inf are drawn sharp. Works for
-    any p in (0, inf], including the star-shaped quasi-norm balls for p < 1.
+    any p in (0, inf], including the edges of the star-shaped balls for p < 1.
     """
     p = _order(p)
     if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 9:
@@ -113,3 +123,12 @@ def unit_ball(p, num: int = 400) -> np.ndarray:
         largest = np.maximum(np.abs(c), np.abs(s))
         length = largest * ((np.abs(c) / largest) ** p + (np.abs(s) / largest) ** p) ** (1.0 / p)
     return np.vstack([c / length, s / length])
+
+
+def unit_ball(p, num: int = 400) -> np.ndarray:
+    """The edge of the 2-D Lp unit ball: the same points as :func:`unit_sphere`.
+
+    Kept under this name for the figures of 05 that draw a ball by its outline;
+    the ball itself is {v : ||v||_p <= 1} (see :func:`in_unit_ball`).
+    """
+    return unit_sphere(p, num)

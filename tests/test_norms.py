@@ -1,14 +1,21 @@
-"""helpers.norms against numpy.linalg.norm, the norm axioms and the inequalities between norms."""
+"""helpers.norms against independent references (numpy.linalg.norm, scipy.spatial.distance,
+sums written out with math.fsum), the norm axioms, the inequalities between norms, and the
+unit balls (the filled region, convex exactly when p >= 1) and their edges.
+
+No test compares two functions of helpers.norms with each other: they share one kernel.
+"""
 
 import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from scipy.spatial import distance
 
-from helpers.norms import l0_count, l1_norm, l2_norm, linf_norm, lp_norm, triangle_gap, unit_ball
+from helpers.norms import (in_unit_ball, l0_count, l1_norm, l2_norm, linf_norm, lp_norm, triangle_gap,
+                           unit_ball, unit_sphere)
 
 # Entries in [-1e3, 1e3]; tiny magnitudes become exact zeros so numpy's unscaled
 # formula (which underflows for them) stays a fair reference.
@@ -33,9 +40,38 @@ def test_named_norms_match_numpy(x):
     assert l1_norm(x) == pytest.approx(np.linalg.norm(x, 1), rel=1e-12)
     assert l2_norm(x) == pytest.approx(np.linalg.norm(x), rel=1e-12)
     assert linf_norm(x) == np.max(np.abs(x))
-    assert l1_norm(x) == pytest.approx(lp_norm(x, 1), rel=1e-12)
-    assert l2_norm(x) == pytest.approx(lp_norm(x, 2), rel=1e-12)
-    assert linf_norm(x) == lp_norm(x, math.inf)
+
+
+@given(vectors)
+def test_named_norms_match_scipy_distances_from_the_origin(x):
+    origin = np.zeros_like(x)
+    assert l1_norm(x) == pytest.approx(distance.cityblock(x, origin), rel=1e-12)
+    assert l2_norm(x) == pytest.approx(distance.euclidean(x, origin), rel=1e-12)
+    assert linf_norm(x) == distance.chebyshev(x, origin)
+
+
+@given(vectors)
+def test_named_norms_match_sums_written_out(x):
+    values = [float(v) for v in x]
+    assert l1_norm(x) == pytest.approx(math.fsum(abs(v) for v in values), rel=1e-12)
+    assert l2_norm(x) == pytest.approx(math.sqrt(math.fsum(v * v for v in values)), rel=1e-12)
+    assert linf_norm(x) == max(abs(v) for v in values)
+
+
+@given(vectors, st.floats(0.05, 20.0))
+def test_lp_norm_matches_scipy_minkowski_and_the_sum_written_out(x, p):
+    assert lp_norm(x, p) == pytest.approx(distance.minkowski(x, np.zeros_like(x), p), rel=1e-9, abs=1e-300)
+    biggest = max(abs(float(v)) for v in x)
+    if biggest > 0:  # the written-out sum, scaled by the largest entry so it cannot overflow
+        written = biggest * math.fsum((abs(float(v)) / biggest) ** p for v in x) ** (1 / p)
+        assert lp_norm(x, p) == pytest.approx(written, rel=1e-9)
+
+
+def test_named_norms_on_numbers_done_by_hand():
+    assert l1_norm([3.0, -4.0]) == 7.0 and l2_norm([3.0, -4.0]) == 5.0 and linf_norm([3.0, -4.0]) == 4.0
+    # (sqrt 3 + sqrt 4)^2 = 7 + 4 sqrt 3 = 13.928...: the p = 0.5 size of (3, 4)
+    assert lp_norm([3.0, 4.0], 0.5) == pytest.approx(7 + 4 * math.sqrt(3), rel=1e-14)
+    assert lp_norm([1.0, 1.0, 1.0, 1.0], 2) == 2.0 and lp_norm([2.0, 0.0], 7.5) == 2.0
 
 
 @given(vectors, any_order)
@@ -63,12 +99,35 @@ def test_triangle_inequality_for_p_at_least_one(pair, p):
 
 @given(vectors)
 def test_inequalities_between_norms(x):
+    """||x||_inf <= ||x||_2 <= ||x||_1 <= sqrt(n) ||x||_2 for every x (moved here from the
+    notebook's loop over 1000 random vectors; hypothesis also tries the edge cases)."""
     n = x.size
     slack = 1 + 1e-12
     assert linf_norm(x) <= l2_norm(x) * slack
     assert l2_norm(x) <= l1_norm(x) * slack
     assert l1_norm(x) <= math.sqrt(n) * l2_norm(x) * slack
     assert l1_norm(x) <= n * linf_norm(x) * slack
+
+
+@given(st.integers(1, 30), st.floats(1e-3, 1e3), st.integers(0, 29))
+def test_one_non_zero_entry_makes_the_first_three_equal(n, size, where):
+    x = np.zeros(n)
+    x[where % n] = -size
+    assert linf_norm(x) == l2_norm(x) == l1_norm(x) == size
+
+
+@given(st.integers(1, 30), st.floats(1e-3, 1e3))
+def test_equal_sizes_make_the_last_one_an_equality(n, size):
+    x = size * np.where(np.arange(n) % 2 == 0, 1.0, -1.0)
+    assert l1_norm(x) == pytest.approx(math.sqrt(n) * l2_norm(x), rel=1e-12)
+
+
+@given(vectors)
+def test_l1_over_l2_lies_between_1_and_sqrt_of_the_count(x):
+    """1 <= ||x||_1 / ||x||_2 <= sqrt(L0(x)) (Cauchy-Schwarz on the non-zero entries)."""
+    assume(np.any(x))
+    ratio = l1_norm(x) / l2_norm(x)
+    assert 1 - 1e-12 <= ratio <= math.sqrt(np.count_nonzero(x)) * (1 + 1e-12)
 
 
 @given(vectors, st.floats(0.5, 20.0), st.floats(0.5, 20.0))
@@ -123,8 +182,8 @@ def test_l0_count_is_subadditive(pair):
 
 @settings(max_examples=60)
 @given(st.one_of(st.floats(0.1, 50.0), st.just(math.inf)), st.integers(9, 1000))
-def test_unit_ball_points_have_norm_one(p, num):
-    points = unit_ball(p, num)
+def test_unit_sphere_points_have_norm_one(p, num):
+    points = unit_sphere(p, num)
     assert points.shape == (2, num)
     sizes = np.linalg.norm(points, ord=p, axis=0)
     np.testing.assert_allclose(sizes, 1.0, rtol=1e-12)
@@ -133,8 +192,8 @@ def test_unit_ball_points_have_norm_one(p, num):
 
 @pytest.mark.parametrize("p", [0.3, 0.5, 1.0, 1.5, 2.0, 3.0, 10.0, math.inf])
 @pytest.mark.parametrize("num", [9, 100, 400, 401])
-def test_unit_ball_hits_axes_and_runs_counter_clockwise(p, num):
-    points = unit_ball(p, num)
+def test_unit_sphere_hits_axes_and_runs_counter_clockwise(p, num):
+    points = unit_sphere(p, num)
     as_set = {tuple(v) for v in points.T}
     for axis_point in [(1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)]:
         assert axis_point in as_set
@@ -144,14 +203,64 @@ def test_unit_ball_hits_axes_and_runs_counter_clockwise(p, num):
 
 
 @pytest.mark.parametrize("num", [9, 50, 400, 1001])
-def test_unit_ball_corners_are_exact(num):
-    diamond = {tuple(v) for v in unit_ball(1, num).T}
+def test_unit_sphere_corners_are_exact(num):
+    diamond = {tuple(v) for v in unit_sphere(1, num).T}
     assert {(1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)} <= diamond
-    square = unit_ball(math.inf, num)
+    square = unit_sphere(math.inf, num)
     assert {(1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0), (1.0, -1.0)} <= {tuple(v) for v in square.T}
     assert np.all(np.max(np.abs(square), axis=0) == 1.0)
 
 
-def test_unit_ball_circle_is_the_circle():
-    points = unit_ball(2, 400)
+def test_unit_sphere_circle_is_the_circle():
+    points = unit_sphere(2, 400)
     np.testing.assert_allclose(np.hypot(points[0], points[1]), 1.0, rtol=1e-15)
+
+
+def test_unit_ball_is_the_old_name_of_the_edge():
+    np.testing.assert_array_equal(unit_ball(1.5, 50), unit_sphere(1.5, 50))
+
+
+# The unit ball {v : ||v||_p <= 1} is the filled region; its edge {v : ||v||_p = 1} is the sphere.
+# A point of the ball: a direction on the edge scaled by a factor in [0, 1].
+ball_points = st.tuples(st.floats(0, 2 * math.pi), st.floats(0.0, 1.0))
+
+
+def _point(p, angle_and_scale):
+    angle, scale = angle_and_scale
+    c, s = math.cos(angle), math.sin(angle)
+    size = np.linalg.norm([c, s], ord=p)
+    return scale * np.array([c, s]) / size
+
+
+@pytest.mark.parametrize("p", [0.3, 0.5, 1.0, 2.0, 4.0, math.inf])
+def test_in_unit_ball_against_the_sum_written_out(p):
+    for v in ([0.0, 0.0], [0.3, -0.2], [1.0, 0.0], [0.6, 0.6], [-0.9, 0.5]):
+        size = max(abs(a) for a in v) if p == math.inf else math.fsum(abs(a) ** p for a in v) ** (1 / p)
+        assert in_unit_ball(v, p) == (size <= 1.0)
+
+
+@given(st.one_of(st.floats(1.0, 20.0), st.just(math.inf)), ball_points, ball_points, st.floats(0.0, 1.0))
+def test_the_ball_is_convex_for_p_at_least_one(p, a, b, t):
+    """Every point of the segment between two points of the ball stays in it (numpy's size)."""
+    u, v = _point(p, a), _point(p, b)
+    between = (1 - t) * u + t * v
+    assert np.linalg.norm(between, ord=p) <= 1 + 1e-12
+
+
+@pytest.mark.parametrize("p", [0.2, 0.5, 0.75, 0.99])
+def test_the_ball_is_not_convex_below_p_one(p):
+    """(1, 0) and (0, 1) are in the ball; their midpoint (0.5, 0.5) is not: size 2^(1/p - 1) > 1."""
+    assert in_unit_ball([1.0, 0.0], p) and in_unit_ball([0.0, 1.0], p)
+    assert not in_unit_ball([0.5, 0.5], p)
+    assert lp_norm([0.5, 0.5], p) == pytest.approx(2 ** (1 / p - 1), rel=1e-12)
+
+
+@pytest.mark.parametrize("p", [0.5, 1.0, 2.0, math.inf])
+def test_the_sphere_alone_is_never_convex(p):
+    """The edge ||v|| = 1 is not the ball: the midpoint of e1 and -e1 is 0, which is not on it.
+    (This is why "the unit ball is all v with ||v|| = 1" was wrong: that set is never convex.)"""
+    edge = unit_sphere(p, 401)
+    assert np.any(np.all(edge.T == (1.0, 0.0), axis=1)) and np.any(np.all(edge.T == (-1.0, 0.0), axis=1))
+    midpoint = (np.array([1.0, 0.0]) + np.array([-1.0, 0.0])) / 2
+    assert lp_norm(midpoint, p) == 0.0            # not on the edge ...
+    assert in_unit_ball(midpoint, p)              # ... but in the ball

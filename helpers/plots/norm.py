@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers.norms import l0_count, l1_norm, l2_norm, linf_norm, lp_norm, unit_ball
+from helpers.norms import l0_count, l1_norm, l2_norm, linf_norm, lp_norm, unit_sphere
 from helpers.plots.layout import freeze_layout
 from helpers.plots import (
     HIGHLIGHT_COLOR,
@@ -31,8 +31,8 @@ def p_label(p) -> str:
 
 
 def lp_balls(p_values=P_STOPS, num: int = 401) -> dict:
-    """Unit-ball curves {p: (2, num) array} for every p, computed once at build time."""
-    return {p: unit_ball(p, num) for p in p_values}
+    """Edges of the unit balls {p: (2, num) array} for every p, computed once at build time."""
+    return {p: unit_sphere(p, num) for p in p_values}
 
 
 def _equal_square(ax, limit: float) -> None:
@@ -45,7 +45,8 @@ def _equal_square(ax, limit: float) -> None:
 
 class VectorNormFigure:
     """Left: the vector x, its L1 taxicab path, its L2 segment and the Lp curve through x.
-    Right: the Lp unit ball for the current p, with the L1 diamond and L2 circle as references.
+    Right: the Lp unit ball {v : ||v||_p <= 1} for the current p, filled, with its edge
+    {v : ||v||_p = 1} drawn thick and the edges of the L1 and L2 balls as references.
 
     ``update(x, p)`` moves everything; curves come from a table made at build time.
     """
@@ -80,18 +81,22 @@ class VectorNormFigure:
         axb.set_xlabel("$v_1$")
         axb.plot(*self.balls[1.0], color=L1_COLOR, lw=1.3, alpha=0.8, label="L1 diamond (p = 1)")
         axb.plot(*self.balls[2.0], color=L2_COLOR, lw=1.3, alpha=0.8, label="L2 circle (p = 2)")
+        # The ball is the filled region ||v||_p <= 1; the thick curve is its edge ||v||_p = 1.
+        (self.ball_fill,) = axb.fill([0.0], [0.0], color=LP_COLOR, alpha=0.18, lw=0,
+                                     label=r"Lp ball: $\|v\|_p \leq 1$")
         (self.chord,) = axb.plot([1.0, 0.5, 0.0], [0.0, 0.5, 1.0], ":", color=POINT_COLOR, lw=1.5,
                                  marker="o", ms=5, visible=False)
-        (self.ball,) = axb.plot([], [], color=LP_COLOR, lw=3, label="Lp ball for the slider's p")
+        (self.ball,) = axb.plot([], [], color=LP_COLOR, lw=3, label=r"its edge: $\|v\|_p = 1$")
         (self.direction,) = axb.plot([], [], "o", ms=10, color=HIGHLIGHT_COLOR, mec="black",
                                      zorder=5, label=r"$x / \|x\|_p$")
-        axb.set_title("Unit balls: all v with ‖v‖ₚ = 1")
+        axb.set_title("Unit ball: all v with ‖v‖ₚ ≤ 1")
         self.p_text = axb.text(0.03, 0.97, "", transform=axb.transAxes, ha="left", va="top",
                                fontsize=13, fontweight="bold", color=LP_COLOR)
-        handles = [self.l1_path, self.l2_segment, self.lp_level, self.ball, self.direction]
+        handles = [self.l1_path, self.l2_segment, self.lp_level, self.ball_fill, self.ball, self.direction]
         self.fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=10)
         self.blitter = Blitter(self.fig, [self.lp_level, self.l1_path, self.l2_segment, self.tip,
-                                          self.l1_text, self.l2_text, self.ball, self.direction,
+                                          self.l1_text, self.l2_text, self.ball_fill, self.ball,
+                                          self.direction,
                                           self.p_text, self.chord])
         self.x = np.zeros(2)
         self.p = float(p)
@@ -104,7 +109,7 @@ class VectorNormFigure:
         p = float(p)
         l1, l2, size_p = l1_norm(x), l2_norm(x), lp_norm(x, p)
         if p not in self.balls:
-            self.balls[p] = unit_ball(p, 401)
+            self.balls[p] = unit_sphere(p, 401)
         curve = self.balls[p]
         self.x, self.p = x.copy(), p
         x1, x2 = x
@@ -120,6 +125,7 @@ class VectorNormFigure:
         self.l2_text.set_horizontalalignment(ha)
         self.l2_text.set_verticalalignment(va)
         self.ball.set_data(*curve)
+        self.ball_fill.set_xy(curve.T)
         self.p_text.set_text(f"p = {p_label(p)}")
         if size_p > 0:
             self.direction.set_data([x1 / size_p], [x2 / size_p])
