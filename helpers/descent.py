@@ -26,9 +26,12 @@ from helpers._checks import (
 )
 from helpers.penalties import objective_rows, residuals
 
-__all__ = ["L1_METHODS", "DIVERGENCE_FACTOR", "Trajectory", "gradient_descent", "stable_learning_rate"]
+__all__ = ["L1_METHODS", "L1_RULES", "DIVERGENCE_FACTOR", "Trajectory", "gradient_descent", "stable_learning_rate"]
 
 L1_METHODS = ("subgradient", "clip", "proximal")
+# Every rule gradient_descent runs: the three above, and "clip_literal", the clip rule as
+# notebook 05's first table stated it (no test at zero), kept to show why that is not enough.
+L1_RULES = L1_METHODS + ("clip_literal",)
 
 # A run counts as diverged once J exceeds this many times its starting value.
 DIVERGENCE_FACTOR = 1e8
@@ -86,29 +89,43 @@ def gradient_descent(X, y, *, lr, steps, l1=0.0, l2=0.0, l1_method="subgradient"
                      w0=None, b0=0.0, fit_intercept=True) -> Trajectory:
     """Full-batch gradient descent on J, returning every iterate (a ``Trajectory``).
 
-    Each step, with g = dMSE/dw + 2*l2*w (the smooth part's gradient):
+    Each step, with g = dMSE/dw + 2*l2*w (the smooth part's gradient) at the
+    current weights and sign(0) = 0:
 
-    - ``"subgradient"`` (the notes' rule): w <- w - lr*(g + l1*sign(w)).
-      A useless weight chatters around 0 (amplitude about lr*l1), never exactly 0.
-    - ``"clip"``: the same step, then any non-zero weight whose sign flipped
-      is set to exactly 0; a weight that is already 0 leaves 0 only if
-      |g_j| > l1, moving by -lr*(g_j - l1*sign(g_j)) (the minimum-norm
-      subgradient, the "pseudo-gradient" of OWL-QN: Andrew and Gao 2007,
-      "Scalable training of L1-regularized log-linear models", ICML).
-      Clipping at zero is what TensorFlow Playground does (nn.ts,
-      updateWeights: "The weight crossed 0 due to the regularization term.
-      Set it to 0.") and scikit-learn's SGDClassifier/SGDRegressor
-      (sgd_fast l1penalty, the truncated cumulative penalty of Tsuruoka,
-      Tsujii and Ananiadou 2009). Both apply the L1 step after the loss step
-      and clip relative to that intermediate weight (which alone would be
-      exactly soft-thresholding); Playground then freezes the weight at 0 for
-      good, scikit-learn accumulates the penalty. Here the sign is compared
-      with the weight before the whole step, so fixed points are exactly the
-      lasso minimizers while the path differs from ISTA. With l1 = 0 this is
-      plain gradient descent (nothing is clipped). Beyond the stable learning
-      rate, clipping zeroes the weights that flip sign, so an unstable run may
-      cycle instead of blowing up (and then is not flagged as diverged).
-    - ``"proximal"`` (ISTA): w <- soft_threshold(w - lr*g, lr*l1).
+    - ``"subgradient"`` (the notes' rule): w <- w - lr*(g + l1*sign(w)). A
+      weight whose loss gradient near 0 is g_j with |g_j| < l1 never settles: it
+      saw-tooths across 0, creeping toward 0 against the loss's pull in steps
+      of lr*(l1 - |g_j|) and jumping back across it, the way -g_j points, by
+      lr*(l1 + |g_j|). Its band lies mostly on the side -g_j points to; the
+      swing is about lr*l1 either way, centred on 0, only when g_j is about 0.
+      It is almost never exactly 0.
+    - ``"clip_literal"``: the same step, then any weight whose sign flipped
+      (non-zero before, the other sign after) is set to exactly 0. A weight at
+      0 has sign 0, so its next step is -lr*g_j: it leaves 0 whenever the loss
+      pulls on it at all, and is clipped back on the next crossing.
+    - ``"clip"``: ``"clip_literal"`` plus a test at zero: a weight that is
+      already 0 leaves only if |g_j| > l1, and then moves by
+      -lr*(g_j - l1*sign(g_j)) (the minimum-norm subgradient, the
+      "pseudo-gradient" of OWL-QN, with the same sign-flip projection: Andrew
+      and Gao 2007, "Scalable training of L1-regularized log-linear models",
+      ICML; here with plain gradient steps). Its fixed points are exactly the
+      lasso minimizers, while its path differs from ISTA's. With l1 = 0 this is
+      plain gradient descent. Beyond the stable learning rate clipping zeroes
+      the weights that flip sign, so an unstable run may cycle instead of
+      blowing up (and is then not flagged as diverged).
+    - ``"proximal"`` (ISTA): w <- soft_threshold(w - lr*g, lr*l1), i.e. the
+      loss step first, then a step of lr*l1 toward 0 that stops at 0.
+
+    What libraries run is closest to ``"proximal"``: TensorFlow Playground
+    (nn.ts, updateWeights) and scikit-learn's SGDClassifier/SGDRegressor
+    (sgd_fast l1penalty, the truncated gradient of Tsuruoka, Tsujii and
+    Ananiadou 2009) take the loss step first and then an L1 step clipped at 0
+    relative to that intermediate weight. Playground takes the L1 step's sign
+    from the weight before the loss step and freezes a weight that was clipped
+    ("isDead") for good; scikit-learn takes it from the intermediate weight
+    and carries over the part of the penalty a clip cut off (cumulative
+    penalty). With the intermediate weight's sign and no carry-over, that step
+    is exactly soft-thresholding.
 
     The bias takes plain gradient steps (it stays at ``b0`` if
     ``fit_intercept`` is False). ``l1`` and ``l2`` may be 1-D arrays (equal
@@ -123,7 +140,7 @@ def gradient_descent(X, y, *, lr, steps, l1=0.0, l2=0.0, l1_method="subgradient"
     steps = positive_int(steps, "steps")
     l1_in = nonnegative_values(l1, "l1")
     l2_in = nonnegative_values(l2, "l2")
-    choice(l1_method, "l1_method", L1_METHODS)
+    choice(l1_method, "l1_method", L1_RULES)
     fit_intercept = flag(fit_intercept, "fit_intercept")
     n, p = X.shape
     if w0 is None:
@@ -194,18 +211,23 @@ def gradient_descent(X, y, *, lr, steps, l1=0.0, l2=0.0, l1_method="subgradient"
 
 
 def _l1_step(method, w, g, lr, l1c):
-    """One update of the weights (rows: runs) given the smooth gradient g."""
+    """One update of the weights (rows: runs) given the smooth gradient g.
+
+    The result has no -0.0 (a weight put on zero is +0.0), so that a readout never shows "-0".
+    """
     if method == "proximal":
         z = w - lr * g
-        return np.sign(z) * np.maximum(np.abs(z) - lr * l1c, 0.0)
+        return np.sign(z) * np.maximum(np.abs(z) - lr * l1c, 0.0) + 0.0
     s = np.sign(w)
     moved = w - lr * (g + l1c * s)
     if method == "subgradient":
         return moved
     crossed = (moved * s < 0) & (l1c > 0)
     moved = np.where(crossed, 0.0, moved)
+    if method == "clip_literal":
+        return moved
     leave_zero = -lr * (g - np.clip(g, -l1c, l1c))
-    return np.where(s == 0, leave_zero, moved)
+    return np.where(s == 0, leave_zero, moved) + 0.0
 
 
 def stable_learning_rate(X, *, l2=0.0, fit_intercept=True):

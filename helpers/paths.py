@@ -8,6 +8,9 @@ Objective, bias ``b`` not penalized:
     J(w, b) = MSE(Xw + b, y) + l2 * sum(w**2) + l1 * sum(|w|)
 
 - :func:`ridge_path` (l1 = 0): one SVD for all values at once.
+- :func:`ridge_zero_crossings`: the isolated values of l2 where a ridge
+  coefficient changes sign (passes through 0), found by root finding
+  (``scipy.optimize.brentq``) on the exact ridge solution.
 - :func:`lasso_knots` (l2 = 0): the knots of the LARS-lasso homotopy.
 - :func:`lasso_path` (l2 = 0) and :func:`elastic_net_path` (both): the
   homotopy, interpolated at the requested values, checked against the
@@ -23,6 +26,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import brentq
 
 from helpers._checks import (
     as_matrix,
@@ -34,7 +38,8 @@ from helpers._checks import (
     scalar,
 )
 
-__all__ = ["ConvergenceWarning", "ridge_path", "LassoKnots", "lasso_knots", "lasso_path", "elastic_net_path"]
+__all__ = ["ConvergenceWarning", "ridge_path", "RidgeCrossing", "ridge_zero_crossings", "LassoKnots",
+           "lasso_knots", "lasso_path", "elastic_net_path"]
 
 
 class ConvergenceWarning(UserWarning):
@@ -66,6 +71,72 @@ def ridge_path(X, y, l2_values, *, fit_intercept=True):
     shrink = np.where(denom > 0, shrink, 0.0)
     coefs = (shrink * (U.T @ yc)) @ Vt
     return coefs, y_mean - coefs @ x_mean
+
+
+@dataclass(frozen=True)
+class RidgeCrossing:
+    """One sign change of a ridge coefficient: ``coef[feature]`` is exactly 0 at ``l2`` and
+    goes from ``sign_before`` (just below ``l2``) to ``-sign_before`` (just above)."""
+
+    l2: float
+    feature: int
+    sign_before: int
+
+
+def ridge_zero_crossings(X, y, l2_low, l2_high, *, fit_intercept=True, points_per_decade=400,
+                         xtol=1e-13) -> tuple[RidgeCrossing, ...]:
+    """Every l2 in [l2_low, l2_high] where a ridge coefficient changes sign, sorted by l2.
+
+    A ridge coefficient is a ratio of polynomials in l2: with the SVD of the
+    centered X = U S V^T, w_j(l2) = sum_k V_jk s_k (U^T y_c)_k / (s_k^2 + n*l2).
+    Over a common denominator its numerator has degree at most p - 1 in l2, so
+    unless it is 0 for every l2 it is 0 at no more than p - 1 values: zeros of a
+    ridge coefficient are isolated points, never an interval. This function
+    brackets each sign change on a log grid (``points_per_decade`` points per
+    factor of 10, plus both ends) and finds it with ``scipy.optimize.brentq``
+    on log(l2) (absolute tolerance ``xtol`` there, i.e. relative in l2). Two
+    crossings closer together than one grid step would cancel in the bracket
+    (the tests count the roots of the numerator polynomial to rule that out for
+    the course's data). A coefficient that touches 0 without changing sign is
+    not a crossing and is not reported.
+    """
+    X = as_matrix(X, "X")
+    y = as_vector(y, "y")
+    same_length(X, y, "X", "y")
+    low = scalar(l2_low, "l2_low", minimum=0.0, strict=True)
+    high = scalar(l2_high, "l2_high", minimum=0.0, strict=True)
+    if not low < high:
+        raise ValueError(f"l2_low must be below l2_high; got {low:g} and {high:g}")
+    fit_intercept = flag(fit_intercept, "fit_intercept")
+    points_per_decade = positive_int(points_per_decade, "points_per_decade", minimum=2)
+    xtol = scalar(xtol, "xtol", minimum=0.0, strict=True)
+    n, p = X.shape
+    Xc, yc, _, _ = _center(X, y, fit_intercept)
+    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)
+    weights = Vt.T * (s * (U.T @ yc))                        # (p, k): w(l2) = weights @ 1/(s**2 + n*l2)
+
+    def coef(log_l2, j=None):
+        inv = 1.0 / (s**2 + n * np.exp(log_l2)[..., None])
+        w = inv @ weights.T
+        return w if j is None else w[..., j]
+
+    a, b = np.log(low), np.log(high)
+    count = max(int(np.ceil((b - a) / np.log(10.0) * points_per_decade)), 1) + 1
+    grid = np.linspace(a, b, count)
+    values = coef(grid)                                      # (count, p)
+    found = []
+    for j in range(p):
+        v = values[:, j]
+        scale = np.abs(v).max()
+        if scale == 0.0:
+            continue                                         # 0 for every l2: no crossing, no sign
+        for i in np.flatnonzero(np.sign(v[:-1]) * np.sign(v[1:]) < 0):
+            root = brentq(lambda t, j=j: coef(np.array(t), j), grid[i], grid[i + 1], xtol=xtol, rtol=1e-15)
+            found.append(RidgeCrossing(float(np.exp(root)), int(j), int(np.sign(v[i]))))
+        for i in np.flatnonzero(v == 0.0):                   # a grid point that is exactly a root
+            if 0 < i < count - 1 and np.sign(v[i - 1]) * np.sign(v[i + 1]) < 0:
+                found.append(RidgeCrossing(float(np.exp(grid[i])), int(j), int(np.sign(v[i - 1]))))
+    return tuple(sorted(found, key=lambda c: (c.l2, c.feature)))
 
 
 # --------------------------------------------------------------------------- lasso path
@@ -282,14 +353,6 @@ def _interpolate_knots(lam_knots, coef_knots, lam):
         t = np.where(width > 0, (lam_knots[i] - lam) / width, 1.0)
     t = np.clip(t, 0.0, 1.0)[:, None]
     return (1.0 - t) * coef_knots[i] + t * coef_knots[i + 1]
-
-
-def _kkt_violation(G, c0, coefs, lam):
-    """Largest violation of X^T r = lam*sign(w) (active), |X^T r| <= lam (zero), per row."""
-    c = c0 - coefs @ G
-    on = np.abs(c - lam[:, None] * np.sign(coefs))
-    off = np.maximum(np.abs(c) - lam[:, None], 0.0)
-    return np.max(np.where(coefs != 0, on, off), axis=1)
 
 
 def _kkt_violation(G, c0, coefs, lam):

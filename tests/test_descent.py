@@ -277,3 +277,82 @@ def test_clip_sets_a_crossing_weight_to_zero_and_leaves_zero_only_when_the_gradi
     traj = descent.gradient_descent(X, y, lr=lr, steps=1, l1=l1, l1_method="clip", w0=w0, fit_intercept=False)
     assert_allclose(traj.weights[1], expected, rtol=1e-13, atol=0)
     assert np.any((np.sign(sub) == -np.sign(w0)) & (w0 != 0))        # the case is exercised
+
+
+# --------------------------------------------------------------------------- the rules as stated (issue 9 item 2, 3)
+
+def _literal_clip_run(X, y, lr, l1, steps, w0):
+    """The old table's rule, written out: subgradient step, a weight whose sign flipped is set to 0."""
+    n, p = X.shape
+    w, b, out = np.array(w0, dtype=float), 0.0, []
+    for _ in range(steps):
+        r = X @ w + b - y
+        g = 2 / n * X.T @ r
+        new = w - lr * (g + l1 * np.sign(w))
+        new[(w != 0) & (np.sign(new) == -np.sign(w))] = 0.0
+        b -= lr * 2 / n * r.sum()
+        w = new
+        out.append(w.copy())
+    return np.array(out)
+
+
+def test_clip_literal_is_the_stated_rule_and_does_not_keep_a_useless_weight_at_zero():
+    """Issue 9 item 2: 'a weight whose sign flipped is set to 0', as stated, lets a zero weight
+    leave again at once (sign(0) = 0 leaves only the loss step): it does not 'stay there'."""
+    X, y = sparse_problem(5, 100, 4, [3.0, -2.0], 0.5)
+    lr, l1, steps = 0.02, 0.5, 2000
+    w0 = np.ones(4)
+    traj = descent.gradient_descent(X, y, lr=lr, steps=steps, l1=l1, l1_method="clip_literal", w0=w0)
+    assert_allclose(traj.weights[1:], _literal_clip_run(X, y, lr, l1, steps, w0), rtol=1e-9, atol=1e-12)
+    coefs, _ = paths.lasso_path(X, y, [l1])
+    useless = np.flatnonzero(coefs[0] == 0)
+    tail = traj.weights[-500:][:, useless]
+    assert np.any(tail == 0.0) and np.any(tail != 0.0)              # hit 0, then leave it again
+    clip = descent.gradient_descent(X, y, lr=lr, steps=steps, l1=l1, l1_method="clip", w0=w0)
+    assert np.all(clip.weights[-500:][:, useless] == 0.0)           # with the test at zero it stays
+    assert np.all(clip.exact_zero_counts[-500:] > traj.exact_zero_counts[-500:].min())
+
+
+def test_truncated_gradient_with_the_intermediate_sign_is_soft_thresholding():
+    """Loss step v = w - lr*g, then an L1 step of lr*l1 toward 0 that stops at 0 (scikit-learn's
+    truncated gradient without carry-over) equals soft_threshold(v, lr*l1) for every input."""
+    rng = np.random.default_rng(3)
+    v = np.concatenate([rng.normal(size=2000), [0.0, 0.3, -0.3, 0.29999999]])
+    t = 0.3
+    truncated = np.where(v > 0, np.maximum(0.0, v - t), np.where(v < 0, np.minimum(0.0, v + t), 0.0))
+    assert_array_equal(truncated, penalties.soft_threshold(v, t))
+    X, y = make_problem()
+    w0 = np.array([0.5, -0.2, 0.0, 0.01, 1.0])
+    g = (2 / len(y)) * X.T @ (X @ w0 - y)
+    lr, l1 = 0.05, 0.8
+    v = w0 - lr * g
+    step = np.where(v > 0, np.maximum(0.0, v - lr * l1), np.where(v < 0, np.minimum(0.0, v + lr * l1), 0.0))
+    traj = descent.gradient_descent(X, y, lr=lr, steps=1, l1=l1, l1_method="proximal", w0=w0, fit_intercept=False)
+    assert_allclose(traj.weights[1], step, rtol=1e-13, atol=0)
+
+
+def test_saw_tooth_moves_by_lr_times_l1_minus_and_plus_g():
+    """Issue 9 item 3: near 0 the subgradient weight creeps toward 0 against the loss's pull in
+    steps of lr*(l1 - |g|) and jumps back across 0, the way -g points, by lr*(l1 + |g|); its band
+    lies mostly on the side -g points to, not centred on 0 unless g is about 0."""
+    X, y = sparse_problem(5, 100, 4, [3.0, -2.0], 0.5)
+    lr, l1 = 0.02, 0.12
+    coefs, intercepts = paths.lasso_path(X, y, [l1])
+    useless = np.flatnonzero(coefs[0] == 0)
+    r = y - X @ coefs[0] - intercepts[0]
+    g_star = -(2 / len(y)) * X.T @ r                                # loss gradient at the lasso solution
+    j = useless[np.argmax(np.abs(g_star[useless]))]
+    g = g_star[j]
+    assert 0.2 * l1 < abs(g) < l1                                   # a feature the loss pulls on
+    traj = descent.gradient_descent(X, y, lr=lr, steps=6000, l1=l1)
+    tail = traj.weights[-1000:, j]
+    steps = np.diff(tail)
+    small, big = lr * (l1 - abs(g)), lr * (l1 + abs(g))
+    jumps = steps[np.sign(steps) == -np.sign(g)]                    # the way the loss pulls
+    creeps = steps[np.sign(steps) == np.sign(g)]                    # against it, toward 0
+    assert_allclose(np.abs(jumps), big, rtol=0.05)
+    assert_allclose(np.abs(creeps), small, rtol=0.12)              # g moves a little: the other weights chatter too
+    assert creeps.size > jumps.size                                 # more small steps than big ones
+    centre = 0.5 * (tail.max() + tail.min())
+    assert abs(centre) > 0.25 * lr * abs(g)                         # not centred on 0
+    assert np.sign(centre) == -np.sign(g)

@@ -20,6 +20,7 @@ from traitlets import TraitError  # noqa: E402
 
 from helpers import constrained_optima, data, descent  # noqa: E402
 from helpers.plots import sparsity as plots  # noqa: E402
+from helpers.widgets import scene_problems  # noqa: E402
 from helpers.widgets import sparsity as ws  # noqa: E402
 from tests.mouse import drag  # noqa: E402
 
@@ -84,11 +85,11 @@ def reference_run(X, y, eta, alpha, steps, method, w0=None):
 
 def _check_chatter(widget, X, y, alpha, eta):
     for k, method in enumerate(descent.L1_METHODS):
-        ref = reference_run(X, y, eta, alpha, STEPS, method)
+        ref = reference_run(X, y, eta, alpha, STEPS, method, w0=widget.start)
         for j, line in enumerate(widget.plot.lines[k]):
             np.testing.assert_allclose(line.get_ydata(), ref[:, j], rtol=1e-9, atol=1e-12)
-        np.testing.assert_allclose(widget.plot.zoom_lines[k].get_ydata(),
-                                   np.clip(ref[:, 2] / (eta * alpha), -1.55, 1.55), atol=1e-9)
+        np.testing.assert_allclose(widget.plot.zoom_lines[k].get_ydata(), ref[:, 2] / (eta * alpha),
+                                   rtol=1e-9, atol=1e-9)
         zeros = int(np.sum(ref[-1] == 0.0))
         steps_at_zero = int(np.sum(ref[1:, 2] == 0.0))
         assert f" {method} {zeros} of 3 {steps_at_zero} of {STEPS} " in _plain(widget.readout.value)
@@ -270,3 +271,171 @@ def test_static_figures_render_with_png_fallback():
                  lambda: plots.correlated_figure([1, 0.1], np.ones((2, 2)), [1, 0.1], np.ones((2, 2)),
                                                  [1, 0.1], np.ones((2, 2)), enet_l2=1.0)):
         assert ws.show_figure(make())._repr_mimebundle_()["image/png"]
+
+
+# --------------------------------------------------------------------------- issue 14: what a learner hit
+
+
+def notebook_problem():
+    """The notebook's chatter problem (05 section 1, SEED = 5): three standardized features, w3 useless."""
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((60, 3))
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    y = X @ np.array([2.0, -1.0, 0.0]) + 1.0 + 0.5 * rng.standard_normal(60)
+    return X, y
+
+
+NOTEBOOK_CHATTER = {}   # the notebook builds the chatter explorer with the builder's defaults
+
+
+@pytest.fixture(scope="module")
+def notebook_chatter():
+    X, y = notebook_problem()
+    return ws.build_chatter_explorer(X, y, useless=2, **NOTEBOOK_CHATTER)
+
+
+def _landing_step(w):
+    """First step from which w stays exactly 0.0 to the end (None if it never does)."""
+    nonzero = np.flatnonzero(w != 0.0)
+    if nonzero.size == 0:
+        return 0
+    return None if nonzero[-1] == w.size - 1 else int(nonzero[-1] + 1)
+
+
+def test_chatter_defaults_show_the_useless_weight_landing_on_zero(notebook_chatter):
+    """Issue 14 item 9: at the defaults, clip and proximal make w3 exactly 0.0 after a few
+    steps (not from the first step), and it stays there; the subgradient w3 never is 0.0."""
+    X, y = notebook_problem()
+    state = notebook_chatter.state
+    start = notebook_chatter.start                      # every run starts there
+    for method in ("clip", "proximal"):
+        w3 = reference_run(X, y, state["eta"], state["alpha"], notebook_chatter.steps, method,
+                           w0=start)[:, 2]
+        landing = _landing_step(w3)
+        assert landing is not None and 4 <= landing <= 40, (method, landing)
+        shown = notebook_chatter.plot.lines[descent.L1_METHODS.index(method)][2].get_ydata()
+        np.testing.assert_allclose(shown, w3, rtol=1e-12, atol=1e-15)
+        np.testing.assert_array_equal(shown == 0.0, w3 == 0.0)          # the same exact zeros
+        assert not np.any(np.signbit(shown[shown == 0.0]))              # no -0.0 to print as "-0"
+    sub = reference_run(X, y, state["eta"], state["alpha"], notebook_chatter.steps, "subgradient",
+                        w0=start)[1:, 2]
+    assert np.all(sub != 0.0)
+
+
+def test_chatter_axes_fit_every_slider_stop(notebook_chatter):
+    """Issue 14 item 9: at every stop of both sliders, every plotted point lies inside its axes
+    and the zoom row shows w3 / (eta*alpha) itself (nothing clipped to the frame)."""
+    X, y = notebook_problem()
+    widget = notebook_chatter
+    for eta in widget.controls["eta"].options:
+        widget.controls["eta"].value = eta[1]
+        for alpha in widget.controls["alpha"].options:
+            widget.controls["alpha"].value = alpha[1]
+            for k, method in enumerate(descent.L1_METHODS):
+                top, zoom = widget.plot.axes_top[k], widget.plot.axes_zoom[k]
+                for line in widget.plot.lines[k]:
+                    low, high = top.get_ylim()
+                    assert low < np.min(line.get_ydata()) and np.max(line.get_ydata()) < high
+                w3 = widget.runs[method][widget.rates.tolist().index(eta[1]),
+                                         widget.alphas.tolist().index(alpha[1]), :, 2]
+                shown = widget.plot.zoom_lines[k].get_ydata()
+                np.testing.assert_allclose(shown, w3 / (eta[1] * alpha[1]), rtol=1e-12)
+                low, high = zoom.get_ylim()
+                assert low < shown.min() and shown.max() < high, (method, eta, alpha)
+    assert widget.messages.text == ""
+
+
+def _marker_px(widget, side):
+    mark = widget.plot.marks[side]
+    ax = mark["vline"].axes
+    x = mark["vline"].get_xdata()[0]
+    return ax.transData.transform((x, 0.0))[0]
+
+
+@pytest.mark.parametrize("side, control", [(0, "l1"), (1, "l2")])
+def test_path_slider_and_marker_move_the_same_way(diabetes, side, control):
+    """Issue 14 item 8: moving a penalty slider to the right moves its marker to the right."""
+    widget = ws.build_path_explorer(diabetes, L1_GRID, L2_GRID)
+    slider = widget.controls[control]
+    positions = []
+    for _label, value in slider.options:             # the slider's stops, left to right
+        slider.value = value
+        positions.append(_marker_px(widget, side))
+    assert np.all(np.diff(positions) > 0), positions
+
+
+# --------------------------------------------------------------------------- scenes (issue 11)
+
+
+def test_chatter_scenes_are_legal_and_show_what_their_labels_say(notebook_chatter):
+    X, y = notebook_problem()
+    widget = notebook_chatter
+    assert scene_problems(widget) == []
+    landings = {}
+    for scene in widget.scenes:
+        widget.apply_scene(scene.label)
+        eta, alpha = widget.state["eta"], widget.state["alpha"]
+        assert (eta, alpha) == (scene.values["eta"], scene.values["alpha"])
+        runs = {m: reference_run(X, y, eta, alpha, widget.steps, m, w0=widget.start) for m in descent.L1_METHODS}
+        assert np.all(runs["subgradient"][1:, 2] != 0.0), scene.label       # never exactly 0 in any scene
+        landings[scene.label] = {m: _landing_step(runs[m][:, 2]) for m in ("clip", "proximal")}
+        summary = widget.state["summaries"]
+        for m in ("clip", "proximal"):
+            assert summary[m]["landing"] == landings[scene.label][m]
+    assert landings["lands at step 8"] == {"clip": 8, "proximal": 8}
+    assert landings["slow landing"] == {"clip": 84, "proximal": 84}
+    assert landings["wide chatter"]["proximal"] <= 2
+    widget.apply_scene("wide chatter")
+    sub = widget.state["summaries"]["subgradient"]
+    assert sub["steps_at_zero"] == 0 and sub["tail_amplitude"] > 0.5 * 0.4 * 1.0
+    widget.apply_scene("lopsided band")
+    sub = widget.state["summaries"]["subgradient"]
+    centre = 0.5 * (sub["tail_max"] + sub["tail_min"])
+    assert centre > 0.25 * 0.1 * 0.05                                      # mostly on one side of 0
+    assert sub["tail_max"] > 1.2 * 0.1 * 0.05 > -sub["tail_min"]            # beyond eta*alpha on that side
+
+
+@pytest.fixture(scope="module")
+def notebook_paths(diabetes):
+    return ws.build_path_explorer(diabetes)
+
+
+def test_path_scenes_are_legal_and_show_what_their_labels_say(notebook_paths, diabetes):
+    widget = notebook_paths
+    assert scene_problems(widget) == []
+    names = list(diabetes.feature_names)
+
+    def lasso_at(alpha):
+        return Lasso(alpha=alpha / 2, tol=1e-12, max_iter=200_000).fit(diabetes.X, diabetes.y).coef_
+
+    widget.apply_scene("first feature in")
+    coef = lasso_at(widget.state["alpha"])
+    assert [names[j] for j in np.flatnonzero(np.abs(coef) > 1e-9)] == ["bmi"]
+    assert widget.state["nonzero_l1"] == 1
+    widget.apply_scene("s3 drops out")
+    coef = lasso_at(widget.state["alpha"])
+    assert abs(coef[names.index("s3")]) < 1e-9 and np.sum(np.abs(coef) > 1e-9) == 9
+    assert widget.state["lasso"][names.index("s3")] == 0.0 and widget.state["nonzero_l1"] == 9
+    widget.apply_scene("all ten")
+    assert np.all(np.abs(lasso_at(widget.state["alpha"])) > 1e-9) and widget.state["nonzero_l1"] == 10
+    widget.apply_scene("a ridge crossing")
+    lam = widget.state["lambda"]
+    ridge = Ridge(alpha=diabetes.n_samples * lam).fit(diabetes.X, diabetes.y).coef_
+    s1 = names.index("s1")
+    assert np.argmin(np.abs(ridge)) == s1 and abs(ridge[s1]) < 0.02 * np.abs(ridge).max()
+    assert any(c.feature == s1 and abs(np.log10(c.l2 / lam)) < 0.1 for c in widget.ridge_crossings)
+    widget.apply_scene("strong ridge")
+    assert widget.state["nonzero_l2"] == 10
+    assert widget.messages.text == ""
+
+
+def test_path_figure_marks_every_ridge_crossing(notebook_paths):
+    widget = notebook_paths
+    crossings = {(c.l2, c.feature) for c in widget.ridge_crossings}
+    assert len(crossings) == 6
+    ax = widget.plot.axes_paths[1]
+    marked = [coll for coll in ax.collections if coll.get_offsets().shape[0] == len(crossings)
+              and np.all(coll.get_offsets()[:, 1] == 0.0)]
+    assert len(marked) == 1
+    np.testing.assert_allclose(np.sort(marked[0].get_offsets()[:, 0]), np.sort([c[0] for c in crossings]),
+                               rtol=1e-12)

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
+from matplotlib.ticker import FuncFormatter
 
 from helpers.constrained_optima import level_curve
 from helpers.norms import unit_ball
@@ -50,17 +52,28 @@ def feature_colors(n: int):
 
 
 class ChatterFigure:
-    """Three update rules on the same problem; ``update(weights, eta, alpha)`` moves the lines."""
+    """Three update rules on the same problem; ``update(weights, eta, alpha, landings)`` moves the lines.
+
+    Top row: every weight against the step (fixed limits ``weight_limits``, chosen
+    by the caller to hold every run). Bottom row: the useless weight divided by
+    eta*alpha on a symmetric-log axis, linear inside the band +-1 (+-eta*alpha,
+    shaded) and logarithmic outside it, with fixed limits ``zoom_limits``: the
+    whole run fits at every slider stop, and the chatter band always has the
+    same size on screen. A dotted line and a label mark the step from which the
+    useless weight is exactly 0.0 for good (or say that it never is).
+    """
 
     def __init__(self, steps: int, weight_names, useless: int, *, weight_limits=(-1.0, 1.0),
-                 methods=("subgradient", "clip", "proximal")):
+                 zoom_limits=(-2.0, 2.0), methods=("subgradient", "clip", "proximal")):
         self.methods = tuple(methods)
         self.useless = int(useless)
-        self.fig, axes = new_figure(8.4, 5.0, nrows=2, ncols=len(self.methods), sharex=True)
+        self.steps = int(steps)
+        self.fig, axes = new_figure(8.4, 5.4, nrows=2, ncols=len(self.methods), sharex=True)
         self.axes_top, self.axes_zoom = axes[0], axes[1]
         self.blitter = Blitter(self.fig)
         step = np.arange(steps + 1)
-        self.lines, self.zoom_lines = [], []
+        self.lines, self.zoom_lines, self.landing_lines, self.landing_labels = [], [], [], []
+        useless_name = self.useless_name = str(weight_names[self.useless])
         for k, method in enumerate(self.methods):
             top, zoom = axes[0, k], axes[1, k]
             top.set_title(METHOD_TITLES.get(method, method), fontsize=11)
@@ -74,25 +87,47 @@ class ChatterFigure:
                                    label=name + (" (useless)" if j == self.useless else ""))
                 lines.append(self.blitter.add(line))
             self.lines.append(lines)
-            zoom.axhspan(-1.0, 1.0, color=HIGHLIGHT_COLOR, alpha=0.12, lw=0)
+            zoom.set_yscale("symlog", linthresh=1.0, linscale=1.0)
+            zoom.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+            zoom.axhspan(-1.0, 1.0, color=HIGHLIGHT_COLOR, alpha=0.15, lw=0)
             zoom.axhline(0.0, color="black", lw=0.6)
-            zoom.set_ylim(-1.6, 1.6)
+            zoom.set_ylim(*zoom_limits)
             zoom.set_xlim(0, steps)
             zoom.set_xlabel("step")
             (zline,) = zoom.plot(step, np.zeros_like(step, dtype=float), color=HIGHLIGHT_COLOR,
                                  lw=1.0, marker=".", ms=3)
             self.zoom_lines.append(self.blitter.add(zline))
+            self.landing_lines.append(self.blitter.add(zoom.axvline(0.0, color="black", lw=1.0, ls=":")))
+            self.landing_labels.append(self.blitter.add(zoom.text(
+                0.97, 0.95, "", transform=zoom.transAxes, ha="right", va="top", fontsize=9, zorder=6,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})))
         axes[0, 0].set_ylabel("weights")
-        axes[1, 0].set_ylabel(r"$w_{%s}\,/\,(\eta\alpha)$" % weight_names[self.useless].lstrip("w"))
-        axes[0, 0].legend(loc="upper right", fontsize=9, ncols=1)
+        sub = useless_name[1:] if useless_name.startswith("w") and len(useless_name) > 1 else useless_name
+        axes[1, 0].set_ylabel(rf"$w_{{{sub}}}\,/\,(\eta\alpha)$")
+        axes[0, 0].legend(loc="center right", fontsize=9, ncols=1)
 
-    def update(self, weights, eta: float, alpha: float) -> None:
-        """``weights``: one (steps+1, p) array per method (the counts live in the widget's readout)."""
+    def update(self, weights, eta: float, alpha: float, landings=None) -> None:
+        """``weights``: one (steps+1, p) array per method; ``landings``: per method the step from
+        which the useless weight is exactly 0.0 for good, or None (the counts live in the readout)."""
         scale = eta * alpha
-        for lines, zline, w in zip(self.lines, self.zoom_lines, weights):
+        landings = [None] * len(weights) if landings is None else landings
+        name = self.useless_name
+        for lines, zline, vline, label, w, landing in zip(self.lines, self.zoom_lines, self.landing_lines,
+                                                          self.landing_labels, weights, landings):
             for j, line in enumerate(lines):
                 line.set_ydata(w[:, j])
-            zline.set_ydata(np.clip(w[:, self.useless] / scale, -1.55, 1.55))
+            zline.set_ydata(w[:, self.useless] / scale)
+            if landing is None:              # top right: the chatter fills the band below
+                vline.set_visible(False)
+                label.set_text(f"{name} never stays at 0.0")
+                label.set_position((0.97, 0.95))
+                label.set_va("top")
+            else:                            # bottom right: empty once the weight sits on 0
+                vline.set_visible(True)
+                vline.set_xdata([landing, landing])
+                label.set_text(f"{name} = 0.0 from step {landing}")
+                label.set_position((0.97, 0.04))
+                label.set_va("bottom")
         self.blitter.update()
 
 
@@ -158,13 +193,22 @@ class GeometryFigure:
 
 
 class PathFigure:
-    """Lasso and ridge coefficient paths with the current penalty marked; ``update(i_l1, i_l2)``."""
+    """Lasso and ridge coefficient paths with the current penalty marked; ``update(i_l1, i_l2)``.
 
-    def __init__(self, feature_names, l1_values, l1_coefs, l2_values, l2_coefs):
+    Both x axes are logarithmic and run from the strongest penalty (left) to the
+    weakest (right), as in the lasso literature: read left to right, features
+    switch on. ``ridge_crossings``, pairs (l2, feature index), are drawn as
+    hollow circles on the ridge panel: the isolated values of lambda where a
+    ridge coefficient changes sign and so is exactly 0 (at that lambda only).
+    """
+
+    def __init__(self, feature_names, l1_values, l1_coefs, l2_values, l2_coefs, *, ridge_crossings=()):
         self.names = tuple(feature_names)
         self.values = (np.asarray(l1_values, float), np.asarray(l2_values, float))
         self.coefs = (np.asarray(l1_coefs, float), np.asarray(l2_coefs, float))
         self.fig, axes = new_figure(8.4, 6.2, nrows=2, ncols=2, height_ratios=(3, 2))
+        self.axes_paths = (axes[0, 0], axes[0, 1])
+        self.axes_bars = (axes[1, 0], axes[1, 1])
         self.blitter = Blitter(self.fig)
         colors = feature_colors(len(self.names))
         top = np.max([np.abs(c).max() for c in self.coefs]) * 1.08
@@ -173,14 +217,14 @@ class PathFigure:
                 self.values, self.coefs, ("lasso (L1)", "ridge (L2)"), (L1_COLOR, L2_COLOR),
                 (r"$\alpha$", r"$\lambda$"))):
             ax, bar_ax = axes[0, k], axes[1, k]
-            for j, feature in enumerate(self.names):
+            for j in range(len(self.names)):
                 ax.plot(values, coefs[:, j], color=colors[j], lw=1.6)
             ax.set_xscale("log")
             ax.set_xlim(values.max(), values.min())  # strong penalty on the left, as in the papers
             ax.set_ylim(-top, top)
             ax.axhline(0, color="black", lw=0.6)
             ax.set_title(name, color=color)
-            ax.set_xlabel(f"penalty {symbol} (log scale, decreasing)")
+            ax.set_xlabel(f"penalty {symbol}: strong → weak (log scale)")
             ax.set_ylabel("coefficient")
             # name each curve at its least-penalized end
             ends = coefs[np.argmin(values)]
@@ -205,6 +249,15 @@ class PathFigure:
             bar_ax.set_ylabel("coefficient now")
             bar_ax.grid(axis="x", visible=False)
             self.marks.append({"vline": vline, "dots": dots, "bars": bars})
+        self.ridge_crossings = tuple((float(l2), int(j)) for l2, j in ridge_crossings)
+        if self.ridge_crossings:
+            ax = axes[0, 1]
+            xs = [l2 for l2, _ in self.ridge_crossings]
+            ax.scatter(xs, np.zeros(len(xs)), s=70, facecolors="none", lw=1.8,
+                       edgecolors=[colors[j] for _, j in self.ridge_crossings], zorder=4)
+            proxy = Line2D([], [], ls="none", marker="o", ms=8, mfc="none", mec="black", mew=1.5)
+            ax.legend([proxy], [f"a coefficient crosses 0 ({len(xs)}×),\nat one λ each"], loc="lower left",
+                      fontsize=9, handletextpad=0.3, borderaxespad=0.3)
 
     def update(self, i_l1: int, i_l2: int) -> None:
         """Move both markers to grid indices ``i_l1``, ``i_l2``."""

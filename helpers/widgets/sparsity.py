@@ -21,9 +21,9 @@ import numpy as np
 
 from helpers.constrained_optima import constrained_optimum, constrained_path, quadratic_from_correlation
 from helpers.descent import L1_METHODS, gradient_descent
-from helpers.paths import lasso_path, ridge_path
+from helpers.paths import lasso_path, ridge_path, ridge_zero_crossings
 from helpers.plots.sparsity import ChatterFigure, GeometryFigure, PathFigure
-from helpers.widgets import SLIDER_STYLE, CourseWidget, DragPoints, MessageArea, figure_view
+from helpers.widgets import SLIDER_STYLE, CourseWidget, DragPoints, MessageArea, Scene, figure_view
 
 
 def _selection_slider(values, value, description, css_class, fmt="{:g}", width="420px"):
@@ -54,14 +54,50 @@ def _increasing_grid(values, name: str) -> np.ndarray:
 
 # --------------------------------------------------------------------------- chatter
 
+CHATTER_ALPHAS = np.round(np.arange(0.05, 1.0001, 0.05), 2)
+"""The alpha slider's stops (0.05 ... 1.0)."""
+CHATTER_ETAS = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
+"""The learning-rate slider's stops (all below the stable rate of the notebook's problem)."""
+
+CHATTER_SCENES = (
+    Scene("lands at step 8", {"eta": 0.1, "alpha": 0.5},
+          note="the default: clip and proximal put w3 on exactly 0.0 at step 8; the subgradient chatters"),
+    Scene("slow landing", {"eta": 0.02, "alpha": 0.1},
+          note="small steps: w3 needs 84 steps to reach 0.0 under clip and proximal"),
+    Scene("wide chatter", {"eta": 0.4, "alpha": 1.0},
+          note="a large η·α: the subgradient w3 swings widely and is never exactly 0; proximal is 0 at once"),
+    Scene("lopsided band", {"eta": 0.1, "alpha": 0.05},
+          note="the loss still pulls on w3 (|g| about half of α): its band sits mostly on one side of 0"),
+)
+"""Named states of the chatter explorer that the notebook's prose, exercises and teacher's guide use."""
+
+
+def landing_step(w: np.ndarray) -> int | None:
+    """The first index from which ``w`` is exactly 0.0 to the end; None if its last value is not 0.0."""
+    w = np.asarray(w)
+    nonzero = np.flatnonzero(w != 0.0)
+    if nonzero.size == 0:
+        return 0
+    last = int(nonzero[-1])
+    return None if last == w.size - 1 else last + 1
+
 
 def chatter_summary(weights: np.ndarray, useless: int, eta: float, alpha: float) -> dict:
-    """Numbers the chatter widget shows for one trajectory (steps+1, p)."""
-    w = weights[1:, useless]
-    tail = w[w.size // 2:]
+    """Numbers the chatter widget shows for one trajectory (steps+1, p).
+
+    ``final_exact_zeros``: weights exactly 0.0 at the end; ``steps_at_zero``: steps
+    (after the start) with the useless weight exactly 0.0; ``landing``: the step from
+    which it is 0.0 for good (None: it is not 0.0 at the end); ``tail_min``,
+    ``tail_max``, ``tail_amplitude``: its range and largest size over the last half.
+    """
+    w = weights[:, useless]
+    tail = w[1:][w[1:].size // 2:]
     return {
         "final_exact_zeros": int(np.count_nonzero(weights[-1] == 0.0)),
-        "steps_at_zero": int(np.count_nonzero(w == 0.0)),
+        "steps_at_zero": int(np.count_nonzero(w[1:] == 0.0)),
+        "landing": landing_step(w),
+        "tail_min": float(tail.min()),
+        "tail_max": float(tail.max()),
         "tail_amplitude": float(np.max(np.abs(tail))),
         "eta_alpha": eta * alpha,
     }
@@ -70,15 +106,18 @@ def chatter_summary(weights: np.ndarray, useless: int, eta: float, alpha: float)
 class ChatterExplorer(CourseWidget):
     """Three update rules for the L1 penalty on the same problem, with sliders for alpha and eta.
 
-    Every (alpha, eta) pair on the grids is run once at build time (one
-    vectorized ``gradient_descent`` call per eta and rule), so a slider move only
-    looks up and redraws.
+    Every run starts at ``start`` (by default 0 for every weight except the useless
+    one, which starts at 1.0, so that it has to travel to 0). Every (alpha, eta)
+    pair on the grids is run once at build time (one vectorized
+    ``gradient_descent`` call per eta and rule), so a slider move only looks up and
+    redraws; the axes' limits hold every run, so they never move.
 
     Attributes (besides CourseWidget's):
         plot: the :class:`ChatterFigure`.
         alpha_slider, eta_slider: SelectionSliders over the grids, controls ``"alpha"``, ``"eta"``.
         alphas, rates: the grids (increasing).
         runs: rule -> weights of every run, shape (n_eta, n_alpha, steps + 1, p).
+        start: the starting weights of every run.
         useless: index of the feature whose true weight is zero.
         names: the weights' names.
         steps: steps per run.
@@ -90,30 +129,44 @@ class ChatterExplorer(CourseWidget):
     alphas: np.ndarray
     rates: np.ndarray
     runs: dict
+    start: np.ndarray
     useless: int
     names: tuple
     steps: int
 
-    def __init__(self, X, y, *, useless: int, alphas, learning_rates, steps: int = 150,
-                 feature_names=None, alpha: float | None = None, eta: float | None = None, scenes=()):
+    def __init__(self, X, y, *, useless: int, alphas=CHATTER_ALPHAS, learning_rates=CHATTER_ETAS,
+                 steps: int = 150, feature_names=None, alpha: float = 0.5, eta: float = 0.1, start=None,
+                 scenes=CHATTER_SCENES):
         self.alphas = _increasing_grid(alphas, "alphas")
         self.rates = _increasing_grid(learning_rates, "learning_rates")
         X = np.asarray(X, dtype=float)
         p = X.shape[1]
         self.useless, self.steps = int(useless), int(steps)
+        if not 0 <= self.useless < p:
+            raise ValueError(f"useless must index a feature (0 ... {p - 1}); got {useless!r}")
+        if start is None:
+            start = np.zeros(p)
+            start[self.useless] = 1.0
+        self.start = np.array(start, dtype=float)
+        if self.start.shape != (p,) or not np.all(np.isfinite(self.start)):
+            raise ValueError(f"start must be {p} finite numbers (one per feature); got {start!r}")
         self.names = tuple(feature_names) if feature_names is not None else tuple(f"w{j + 1}" for j in range(p))
-        self.runs = {m: np.stack([gradient_descent(X, y, lr=lr, steps=steps, l1=self.alphas, l1_method=m).weights
+        self.runs = {m: np.stack([gradient_descent(X, y, lr=lr, steps=steps, l1=self.alphas, l1_method=m,
+                                                   w0=self.start).weights
                                   for lr in self.rates]) for m in L1_METHODS}
         low = min(r.min() for r in self.runs.values())
         high = max(r.max() for r in self.runs.values())
         pad = 0.08 * (high - low)
+        scale = self.rates[:, None, None] * self.alphas[None, :, None]
+        ratios = np.concatenate([(r[..., self.useless] / scale).ravel() for r in self.runs.values()])
+        zoom = (min(1.3 * ratios.min(), -1.6), max(1.3 * ratios.max(), 1.6))
         self.plot = ChatterFigure(steps, self.names, self.useless, weight_limits=(low - pad, high + pad),
-                                  methods=L1_METHODS)
+                                  zoom_limits=zoom, methods=L1_METHODS)
         messages = MessageArea()
-        self.alpha_slider = _selection_slider(self.alphas, self.alphas[len(self.alphas) // 2] if alpha is None
-                                              else alpha, "penalty α", "course-05-chatter-alpha")
-        self.eta_slider = _selection_slider(self.rates, self.rates[len(self.rates) // 2] if eta is None else eta,
-                                            "learning rate η", "course-05-chatter-eta")
+        self.alpha_slider = _selection_slider(self.alphas, alpha, "penalty α", "course-05-chatter-alpha",
+                                              width="360px")
+        self.eta_slider = _selection_slider(self.rates, eta, "learning rate η", "course-05-chatter-eta",
+                                            width="360px")
         readout = widgets.HTML()
         readout.add_class("course-05-zero-counts")
         self._state = {}
@@ -134,34 +187,40 @@ class ChatterExplorer(CourseWidget):
         eta, alpha = self.rates[k], self.alphas[i]
         weights = [self.runs[m][k, i] for m in L1_METHODS]
         summaries = [chatter_summary(w, self.useless, eta, alpha) for w in weights]
-        self.plot.update(weights, eta, alpha)
-        cell = ' style="padding:1px 14px 1px 0"'
-        name = self.names[self.useless]
-        p = len(self.names)
-        rows = "".join(
-            f"<tr><td{cell}><b>{m}</b></td><td{cell}>{s['final_exact_zeros']} of {p}</td>"
-            f"<td{cell}>{s['steps_at_zero']} of {self.steps}</td><td{cell}>{s['tail_amplitude']:.4f}</td></tr>"
-            for m, s in zip(L1_METHODS, summaries))
-        self.readout.value = (
-            f"<div>η·α = {eta:g} × {alpha:g} = <b>{eta * alpha:.4g}</b></div>"
-            f'<table class="course-05-zero-table"><tr><th{cell}>rule</th><th{cell}>exact zeros now</th>'
-            f"<th{cell}>steps with {name} == 0.0</th>"
-            f"<th{cell}>max |{name}| over the last half</th></tr>"
-            f"{rows}</table>")
+        self.plot.update(weights, eta, alpha, [s["landing"] for s in summaries])
+        self.readout.value = chatter_readout(summaries, eta, alpha, self.names[self.useless], len(self.names),
+                                             self.steps)
         self._state = {"alpha": float(alpha), "eta": float(eta), "summaries": dict(zip(L1_METHODS, summaries))}
 
     @property
     def state(self) -> dict:
-        """{"alpha", "eta", "summaries": rule -> chatter_summary of the run shown}."""
+        """{"alpha", "eta", "summaries": rule -> :func:`chatter_summary` of the run shown}."""
         return dict(self._state)
 
 
-def build_chatter_explorer(X, y, *, useless: int, alphas, learning_rates, steps: int = 150,
-                           feature_names=None, alpha: float | None = None,
-                           eta: float | None = None) -> ChatterExplorer:
-    """The chatter explorer of 05_sparsity: see :class:`ChatterExplorer` (controls ``alpha``, ``eta``)."""
+def chatter_readout(summaries, eta, alpha, name, p, steps) -> str:
+    """HTML: η·α and one row per rule (exact zeros, steps at 0.0, landing step, range over the last half)."""
+    cell = ' style="padding:1px 14px 1px 0;white-space:nowrap"'
+    rows = []
+    for method, s in zip(L1_METHODS, summaries):
+        landing = "never" if s["landing"] is None else f"step {s['landing']}"
+        rows.append(f"<tr><td{cell}><b>{method}</b></td><td{cell}>{s['final_exact_zeros']} of {p}</td>"
+                    f"<td{cell}>{s['steps_at_zero']} of {steps}</td><td{cell}>{landing}</td>"
+                    f"<td{cell}>{s['tail_min']:+.4f} … {s['tail_max']:+.4f}</td></tr>")
+    return (f"<div>η·α = {eta:g} × {alpha:g} = <b>{eta * alpha:.4g}</b></div>"
+            f'<table class="course-05-zero-table" style="font-variant-numeric:tabular-nums">'
+            f"<tr><th{cell}>rule</th><th{cell}>exact zeros at the end</th>"
+            f"<th{cell}>steps with {name} == 0.0</th><th{cell}>{name} == 0.0 for good from</th>"
+            f"<th{cell}>{name} over the last half (min … max)</th></tr>{''.join(rows)}</table>")
+
+
+def build_chatter_explorer(X, y, *, useless: int, alphas=CHATTER_ALPHAS, learning_rates=CHATTER_ETAS,
+                           steps: int = 150, feature_names=None, alpha: float = 0.5, eta: float = 0.1,
+                           start=None) -> ChatterExplorer:
+    """The chatter explorer of 05_sparsity: see :class:`ChatterExplorer` (controls ``alpha``, ``eta``;
+    scenes :data:`CHATTER_SCENES`)."""
     return ChatterExplorer(X, y, useless=useless, alphas=alphas, learning_rates=learning_rates, steps=steps,
-                           feature_names=feature_names, alpha=alpha, eta=eta)
+                           feature_names=feature_names, alpha=alpha, eta=eta, start=start)
 
 
 # --------------------------------------------------------------------------- geometry
@@ -267,15 +326,41 @@ def build_geometry_explorer(*, rho: float = 0.5, center=(2.0, 0.7), budget: floa
 
 # --------------------------------------------------------------------------- paths
 
+PATH_L1_GRID = np.logspace(-2, 2, 81)
+"""The lasso slider's stops: alpha from 0.01 to 100, 20 per factor of 10."""
+PATH_L2_GRID = np.logspace(-3, 3, 61)
+"""The ridge slider's stops: lambda from 0.001 to 1000, 10 per factor of 10."""
+
+PATH_SCENES = (
+    Scene("first feature in", {"l1": float(PATH_L1_GRID[79])},
+          note="α = 89.1, just below the largest useful α: only bmi is non-zero"),
+    Scene("s3 drops out", {"l1": float(PATH_L1_GRID[24])},
+          note="α = 0.158: s3 left the lasso at α = 0.208 and comes back at α = 0.125"),
+    Scene("all ten", {"l1": float(PATH_L1_GRID[0])}, note="α = 0.01: every lasso coefficient is non-zero"),
+    Scene("a ridge crossing", {"l2": float(PATH_L2_GRID[29])},
+          note="λ = 0.794, next to λ = 0.812 where the ridge coefficient of s1 changes sign"),
+    Scene("strong ridge", {"l2": float(PATH_L2_GRID[60])},
+          note="λ = 1000: every ridge coefficient is small, none is 0"),
+)
+"""Named states of the path explorer (for the diabetes data on the default grids)."""
+
 
 class PathExplorer(CourseWidget):
     """Lasso and ridge paths of a data set (exact, computed once) with a slider for each penalty.
 
+    Both sliders and both x axes run the same way: from the strongest penalty on
+    the left to the weakest on the right, so moving a slider to the right moves its
+    marker to the right (and switches features on). The ridge panel marks every
+    value of lambda in the range where a ridge coefficient changes sign
+    (:func:`helpers.paths.ridge_zero_crossings`).
+
     Attributes (besides CourseWidget's):
         plot: the :class:`PathFigure`.
-        l1_slider, l2_slider: SelectionSliders over the grids, controls ``"l1"`` (alpha), ``"l2"`` (lambda).
+        l1_slider, l2_slider: SelectionSliders over the grids (largest first), controls ``"l1"``
+            (alpha) and ``"l2"`` (lambda).
         l1_grid, l2_grid: the grids (increasing).
         lasso, ridge: the coefficients on the grids, shapes (n_l1, p) and (n_l2, p).
+        ridge_crossings: the :class:`helpers.paths.RidgeCrossing` s inside the lambda grid's range.
         names: the features' names.
     """
 
@@ -286,20 +371,24 @@ class PathExplorer(CourseWidget):
     l2_grid: np.ndarray
     lasso: np.ndarray
     ridge: np.ndarray
+    ridge_crossings: tuple
     names: tuple
 
-    def __init__(self, dataset, l1_values, l2_values, *, l1=None, l2=None, scenes=()):
+    def __init__(self, dataset, l1_values=PATH_L1_GRID, l2_values=PATH_L2_GRID, *, l1=10 ** 0.6, l2=1.0,
+                 scenes=PATH_SCENES):
         self.l1_grid = _increasing_grid(l1_values, "l1_values")
         self.l2_grid = _increasing_grid(l2_values, "l2_values")
         self.lasso, _ = lasso_path(dataset.X, dataset.y, self.l1_grid)
         self.ridge, _ = ridge_path(dataset.X, dataset.y, self.l2_grid)
+        self.ridge_crossings = ridge_zero_crossings(dataset.X, dataset.y, self.l2_grid[0], self.l2_grid[-1])
         self.names = tuple(dataset.feature_names)
-        self.plot = PathFigure(self.names, self.l1_grid, self.lasso, self.l2_grid, self.ridge)
+        self.plot = PathFigure(self.names, self.l1_grid, self.lasso, self.l2_grid, self.ridge,
+                               ridge_crossings=[(c.l2, c.feature) for c in self.ridge_crossings])
         messages = MessageArea()
-        self.l1_slider = _selection_slider(self.l1_grid, self.l1_grid[len(self.l1_grid) // 2] if l1 is None else l1,
-                                           "lasso α", "course-05-path-l1", fmt="{:.3g}")
-        self.l2_slider = _selection_slider(self.l2_grid, self.l2_grid[len(self.l2_grid) // 2] if l2 is None else l2,
-                                           "ridge λ", "course-05-path-l2", fmt="{:.3g}")
+        self.l1_slider = _selection_slider(self.l1_grid[::-1], l1, "lasso α (strong → weak)",
+                                           "course-05-path-l1", fmt="{:.3g}", width="400px")
+        self.l2_slider = _selection_slider(self.l2_grid[::-1], l2, "ridge λ (strong → weak)",
+                                           "course-05-path-l2", fmt="{:.3g}", width="400px")
         readout = widgets.HTML()
         readout.add_class("course-05-path-readout")
         self._state = {}
@@ -319,23 +408,32 @@ class PathExplorer(CourseWidget):
         nz2 = np.flatnonzero(self.ridge[k] != 0.0)
         self.plot.update(i, k)
         kept = ", ".join(self.names[j] for j in nz1) or "none"
+        smallest = int(np.argmin(np.abs(self.ridge[k])))
         self.readout.value = (
             f"<div><b>lasso</b> α = {self.l1_grid[i]:.4g}: <span class='course-05-lasso-nonzero'>"
-            f"{nz1.size}</span> non-zero ({html.escape(kept)}) &nbsp;|&nbsp; "
-            f"<b>ridge</b> λ = {self.l2_grid[k]:.4g}: <span class='course-05-ridge-nonzero'>"
-            f"{nz2.size}</span> non-zero</div>")
+            f"{nz1.size}</span> non-zero ({html.escape(kept)})</div>"
+            f"<div><b>ridge</b> λ = {self.l2_grid[k]:.4g}: <span class='course-05-ridge-nonzero'>"
+            f"{nz2.size}</span> non-zero; smallest |coefficient|: {html.escape(self.names[smallest])} "
+            f"{abs(self.ridge[k, smallest]):.3g}</div>")
         self._state = {"alpha": float(self.l1_grid[i]), "lambda": float(self.l2_grid[k]), "i_l1": i, "i_l2": k,
-                       "nonzero_l1": int(nz1.size), "nonzero_l2": int(nz2.size)}
+                       "nonzero_l1": int(nz1.size), "nonzero_l2": int(nz2.size),
+                       "lasso": tuple(float(v) for v in self.lasso[i]),
+                       "ridge": tuple(float(v) for v in self.ridge[k])}
 
     @property
     def state(self) -> dict:
-        """{"alpha", "lambda", "i_l1", "i_l2" (grid indices), "nonzero_l1", "nonzero_l2"}."""
+        """{"alpha", "lambda", "i_l1", "i_l2" (grid indices), "nonzero_l1", "nonzero_l2",
+        "lasso", "ridge" (the coefficients shown)}."""
         return dict(self._state)
 
 
-def build_path_explorer(dataset, l1_values, l2_values, *, l1=None, l2=None) -> PathExplorer:
-    """The path explorer of 05_sparsity: see :class:`PathExplorer` (controls ``l1``, ``l2``)."""
-    return PathExplorer(dataset, l1_values, l2_values, l1=l1, l2=l2)
+def build_path_explorer(dataset, l1_values=PATH_L1_GRID, l2_values=PATH_L2_GRID, *, l1=10 ** 0.6,
+                        l2=1.0) -> PathExplorer:
+    """The path explorer of 05_sparsity: see :class:`PathExplorer` (controls ``l1``, ``l2``;
+    scenes :data:`PATH_SCENES`, for the default grids)."""
+    scenes = PATH_SCENES if (np.array_equal(l1_values, PATH_L1_GRID)
+                             and np.array_equal(l2_values, PATH_L2_GRID)) else ()
+    return PathExplorer(dataset, l1_values, l2_values, l1=l1, l2=l2, scenes=scenes)
 
 
 # --------------------------------------------------------------------------- static figures
