@@ -724,6 +724,7 @@ def type_number(page, key: str, text: str) -> None:
 def click_check(page, key: str, timeout: float = 10.0) -> str:
     """Click Check in exercise `key` and return the feedback once it has changed."""
     before = feedback_text(page, key)
+    settle(page)  # the answer's own update reaches the kernel first (one message in flight per widget)
     button = exercise(page, key).locator(".course-check").first
     button.scroll_into_view_if_needed()
     button.click()
