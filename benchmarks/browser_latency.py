@@ -274,8 +274,11 @@ def drag_latency(lab, page, root_css: str, variable: str, point_expr: str, moves
     return _result(samples)
 
 
-def run(scenarios, moves: int = 40, log=print, keep_dir: Path | None = None) -> dict:
+def run(scenarios, moves: int = 40, log=print, keep_dir: Path | None = None,
+        device_pixel_ratio: float = 1.0) -> dict:
     """Measure every scenario and the baseline in one JupyterLab + Chromium session.
+
+    ``device_pixel_ratio`` is the screen's (Playwright's ``device_scale_factor``; 2 on most laptops).
 
     Returns {"scenarios": [...], "baseline": {...}, "round_trip_ms": {...}}.
     """
@@ -297,7 +300,8 @@ def run(scenarios, moves: int = 40, log=print, keep_dir: Path | None = None) -> 
             jobs = [(f"bench/{BASELINE.name}", None)] + [(f"notebooks/{nb}", group)
                                                           for nb, group in by_notebook.items()]
             for path, group in jobs:
-                page = lab.new_page(browser)
+                page = browser.new_context(viewport=lab.VIEWPORT,
+                                           device_scale_factor=device_pixel_ratio).new_page()
                 page.add_init_script(_NET_HOOK)
                 try:
                     t0 = time.monotonic()

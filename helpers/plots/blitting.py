@@ -143,11 +143,14 @@ def encode_png(rgba) -> bytes:
 def _fast_diff_images(canvas) -> None:
     """Make a webagg/ipympl canvas encode its frames faster and send smaller diffs.
 
-    Same protocol as matplotlib's ``get_diff_image`` (a full frame when forced,
-    resized or transparent, else a diff whose zero pixels keep the old ones),
-    with two changes: :func:`encode_png` instead of PIL, and a diff frame cut
-    just below and right of its last changed pixel (the browser draws each
-    frame at the top-left corner, so the pixels it leaves out stay as they were).
+    Same protocol as matplotlib's ``get_diff_image`` (a whole frame when forced or
+    resized, else a diff whose zero pixels keep the old ones), with three changes:
+    :func:`encode_png` instead of PIL; a diff frame cut just below and right of its
+    last changed pixel (the browser draws each frame at the top-left corner, so the
+    pixels it leaves out stay as they were); and a whole frame of opaque pixels is
+    sent in "diff" mode too (drawn over the old picture it replaces every pixel), so
+    the image mode, a widget state message sent before the frame whenever it
+    changes, stays "diff" (only a figure with transparent pixels uses "full").
     An error while encoding goes to the figure's Blitters' ``on_error`` (no frame is sent).
     """
     if getattr(canvas, "_course_fast_diff", False) or not hasattr(canvas, "_last_buff"):
@@ -158,9 +161,14 @@ def _fast_diff_images(canvas) -> None:
             return None
         pixels = np.asarray(canvas.get_renderer().buffer_rgba())
         buff = pixels.view(np.uint32).squeeze(2)
-        if (canvas._force_full or buff.shape != canvas._last_buff.shape
-                or (pixels[:, :, 3] != 255).any()):
+        if (pixels[:, :, 3] != 255).any():  # transparent pixels: only a full frame shows them
             canvas.set_image_mode("full")
+            output = buff
+        elif canvas._force_full or buff.shape != canvas._last_buff.shape:
+            # A whole frame, sent in diff mode: every pixel is opaque, so drawn over the old
+            # picture it replaces all of it. Staying in diff mode spares the image-mode
+            # message that a switch to "full" and back costs before the next frame.
+            canvas.set_image_mode("diff")
             output = buff
         else:
             canvas.set_image_mode("diff")
