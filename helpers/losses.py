@@ -1,13 +1,17 @@
 """Losses between a prediction vector and a target vector, and their gradients.
 
-Introduced in notebook 02_loss (Huber in 03_outlier_sensitivity). Conventions
+Introduced in notebook 02_loss (Huber included; notebook 03 fits with them). Conventions
 follow PyTorch: ``reduction`` is "mean" (default), "sum" or "none"; the error is
 e = pred - target. Gradients are with respect to ``pred``; with "none" they are
 the derivative of each element's own loss. sign(0) = 0.
 
-Huber here is PyTorch's: (1/2) e^2 up to delta, so inside delta it is half of the
-course's L2 term e^2; the 1/2 gives it slope e near 0 and lets it join the linear
-part delta (|e| - delta/2) with the same value and slope at |e| = delta.
+Huber here is Huber's (1964), which PyTorch's HuberLoss follows: (1/2) e^2 up to delta,
+so inside delta it is half of the course's L2 term e^2. The 1/2 is a scaling convention,
+not what makes it smooth (twice Huber, e^2 and 2 delta |e| - delta^2, is just as smooth):
+it gives slope e near 0, so the gradient is e clipped to [-delta, delta]. Given the 1/2,
+the linear part must be delta (|e| - delta/2) to join with the same value and slope at
+|e| = delta. sign(0) = 0 (numpy's) is one valid subgradient of |e| at 0, which has no
+derivative there.
 """
 
 from __future__ import annotations

@@ -244,6 +244,32 @@ def test_write_huber_catches_each_mistake_with_its_case(function, case_label):
     assert verdict.status == "wrong" and case_label in verdict.message, verdict.message
 
 
+def huber_twice(pred, target, delta=1.0):          # 2 x Huber: e^2 inside, 2 delta |e| - delta^2 beyond
+    e = np.abs(np.asarray(pred, float) - np.asarray(target, float))
+    if e.shape != np.shape(target):
+        raise ValueError("lengths differ")
+    return np.mean(np.where(e <= delta, e ** 2, 2 * delta * e - delta ** 2))
+
+
+def test_write_huber_rejects_twice_huber_with_a_hint_about_the_half_convention():
+    """Review finding 2: twice Huber is just as smooth, so only the 1/2 convention tells it apart;
+    the checker must reject it and say so."""
+    verdict = ex.WRITE_HUBER.check(huber_twice)
+    assert verdict.status == "wrong", verdict.message
+    assert "½" in verdict.message and "convention" in verdict.message and "twice Huber" in verdict.message
+    # By hand, twice Huber of d = (0.4, -3) is 2 x 1.29; its hint names it.
+    twice_by_hand = (0.4 ** 2 + (2 * 1 * 3 - 1)) / 2
+    assert "twice Huber" in ex.HUBER_BY_HAND.check(str(twice_by_hand)).message
+
+
+def test_crossing_feedback_names_every_point_where_the_error_and_its_square_tie():
+    """Review finding 5: |e| = e^2 at e = 0 and |e| = 1, so "only at exactly 1 unit" was false."""
+    ties = sorted({abs(float(r)) for r in np.roots([1.0, -1.0, 0.0])})   # e^2 - e = 0 for e >= 0
+    assert ties == [0.0, 1.0]
+    feedback = ex.CROSSING_UNIT.choices[2].feedback
+    assert "only at 0 and at exactly 1 unit" in feedback
+
+
 def test_the_exactly_delta_case_catches_a_linear_piece_that_does_not_join():
     # Right everywhere except at |e| = delta, where it uses delta * (|e| - delta) = 0.
     def joins_badly(pred, target, delta=1.0):

@@ -221,7 +221,7 @@ def test_rmse_gradient_at_zero_error_and_for_huge_errors():
 @pytest.mark.parametrize("delta", [0.3, 1.0, 2.5])
 def test_huber_is_half_the_l2_term_inside_delta_and_joins_in_value_and_slope(delta):
     """Issue 9 item 11: inside delta Huber is (1/2) e^2, half of the course's L2 term e^2, not equal to it;
-    the 1/2 makes the quadratic piece meet delta (|e| - delta/2) with the same value and slope."""
+    given the 1/2, the linear piece delta (|e| - delta/2) meets it with the same value and slope."""
     e = np.linspace(-delta, delta, 41)
     inside = huber_loss(e, np.zeros_like(e), delta, "none")
     np.testing.assert_allclose(inside, 0.5 * e ** 2, rtol=1e-12, atol=1e-300)
@@ -235,5 +235,68 @@ def test_huber_is_half_the_l2_term_inside_delta_and_joins_in_value_and_slope(del
     assert one(delta) == pytest.approx(delta * (delta - delta / 2), rel=1e-12)
     assert (one(delta) - one(delta - h)) / h == pytest.approx(delta, rel=1e-5)   # slope e = delta from inside
     assert (one(delta + h) - one(delta)) / h == pytest.approx(delta, rel=1e-5)   # slope delta from outside
-    # With e^2 inside instead, neither the value nor the slope would match at |e| = delta.
+    # e^2 inside with THIS linear piece would match neither the value nor the slope at |e| = delta.
     assert delta ** 2 != pytest.approx(delta * (delta - delta / 2)) and 2 * delta != pytest.approx(delta)
+
+
+def twice_huber(e, delta):
+    """2 x Huber written out without the 1/2: e^2 inside delta, 2 delta |e| - delta^2 beyond."""
+    e = np.abs(np.asarray(e, dtype=float))
+    return np.where(e <= delta, e ** 2, 2 * delta * e - delta ** 2)
+
+
+@pytest.mark.parametrize("delta", [0.3, 1.0, 2.5])
+def test_the_half_is_a_convention_twice_huber_is_just_as_smooth(delta):
+    """Review finding 2: the 1/2 is not what makes Huber smooth. Twice Huber is continuous with a
+    continuous first derivative at |e| = delta too; what the 1/2 does is make the gradient the error
+    clipped to +-delta (twice Huber's gradient is twice that). The old claim "the 1/2 makes the pieces
+    join" would need the doubled loss to jump in value or slope; it does not."""
+    np.testing.assert_allclose(twice_huber([-3.0, -delta, 0.1, delta, 4.0], delta),
+                               2 * huber(delta, np.array([-3.0, -delta, 0.1, delta, 4.0])), rtol=1e-12)
+    h = 1e-6
+    for side in (-1.0, 1.0):
+        corner = side * delta
+        assert twice_huber(corner - h, delta) == pytest.approx(twice_huber(corner + h, delta), abs=1e-5)
+        left = (twice_huber(corner, delta) - twice_huber(corner - h, delta)) / h
+        right = (twice_huber(corner + h, delta) - twice_huber(corner, delta)) / h
+        assert left == pytest.approx(right, abs=1e-4) and right == pytest.approx(side * 2 * delta, abs=1e-4)
+    e = np.linspace(-3 * delta, 3 * delta, 61)
+    e = e[np.abs(np.abs(e) - delta) > 1e-3]
+    slope_huber = np.array([approx_fprime([v], lambda x: huber(delta, x[0]), 1e-7)[0] for v in e])
+    slope_twice = np.array([approx_fprime([v], lambda x: twice_huber(x[0], delta), 1e-7)[0] for v in e])
+    np.testing.assert_allclose(slope_huber, np.clip(e, -delta, delta), atol=1e-5)
+    np.testing.assert_allclose(slope_twice, 2 * np.clip(e, -delta, delta), atol=1e-5)
+    np.testing.assert_allclose(huber_loss_grad(e, np.zeros_like(e), delta, "none"), np.clip(e, -delta, delta),
+                               rtol=1e-12)
+
+
+def test_l1_has_no_derivative_at_zero_and_sign_zero_is_one_subgradient():
+    """Review finding 4: the one-sided slopes of |e| at 0 are -1 and +1, so there is no derivative;
+    l1_loss_grad gives numpy's sign(0) = 0, which lies in the subdifferential [-1, 1]."""
+    h = 1e-9
+    assert (abs(0.0) - abs(-h)) / h == pytest.approx(-1.0) and (abs(h) - abs(0.0)) / h == pytest.approx(1.0)
+    g = l1_loss_grad([0.0], [0.0], "none")[0]
+    assert g == 0.0 and -1.0 <= g <= 1.0
+
+
+def test_large_errors_dominate_in_any_unit_not_because_of_the_crossing_at_one():
+    """Review finding 1: every error below 1, and the large one still owns 0.9 of the sum of squares,
+    the same share as one error of 3 among four of 0.5 (the ratio 6 is the same)."""
+    small = np.array([0.05, 0.05, 0.05, 0.05, 0.3])
+    big = np.array([0.5, 0.5, 0.5, 0.5, 3.0])
+    assert np.all(small < 1) and np.all(l2_loss(small, np.zeros(5), "none") < small)   # every one shrinks
+    share_small = 0.3 ** 2 / l2_loss(small, np.zeros(5), "sum")
+    share_big = 3.0 ** 2 / l2_loss(big, np.zeros(5), "sum")
+    assert share_small == pytest.approx(0.9) and share_big == pytest.approx(0.9)
+
+
+def test_mse_can_exceed_mae_with_most_errors_below_one():
+    """Review finding 6 (teacher's guide): the notebook's table has four of five errors below 1 and yet
+    MSE 1.046 > MAE 0.82; MSE > MAE exactly when mean(d^2) > mean(|d|)."""
+    target = np.array([2.0, 3.5, 1.0, 4.0, 2.5])
+    pred = np.array([2.5, 3.0, 1.8, 6.0, 2.2])
+    d = pred - target
+    assert np.sum(np.abs(d) < 1) == 4
+    assert mean_squared_error(target, pred) == pytest.approx(1.046)
+    assert mean_absolute_error(target, pred) == pytest.approx(0.82)
+    assert mse(pred, target) > mae(pred, target)

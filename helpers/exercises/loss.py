@@ -110,7 +110,7 @@ MSE_BY_HAND = NumberExercise(
 
 RMSE_FROM_NORM = NumberExercise(
     key="02-rmse-from-norm",
-    prompt=("A model has n = 4 outputs, and the L2 norm of its difference vector is "
+    prompt=("A model is scored on n = 4 numbers (4 samples, one output each), and the L2 norm of its difference vector is "
             "$\\lVert d\\rVert_2 = 6$. What is its RMSE?"),
     answer=3.0, tol=0.005,
     why="RMSE = ‖d‖₂ / √n = 6 / 2: the root of the MSE 36 / 4 = 9.",
@@ -140,7 +140,8 @@ HUBER_BY_HAND = NumberExercise(
         Mistake(2.29, "You kept ½e² for the error of 3, which lies beyond δ: there Huber is linear, "
                       "δ(|e| − δ/2)."),
         Mistake(1.33, "Inside δ Huber is ½e², half of the L2 term e²: 0.4 gives 0.08, not 0.16."),
-        Mistake(2.58, "That is the sum. The mean divides by n = 2."),
+        Mistake(2.58, "That is the sum, or twice Huber (e² inside, 2δ|e| − δ² beyond). The mean divides by "
+                      "n = 2, and Huber carries the ½ of its convention."),
         Mistake(1.04, "The linear piece is δ(|e| − δ/2), not δ(|e| − δ): the −δ/2 makes it meet ½e² "
                       "at |e| = δ."),
         Mistake(-1.71, "The linear piece uses |e|: a negative error costs as much as a positive one."),
@@ -184,7 +185,7 @@ CROSSING_UNIT = ChoiceExercise(
                "of 25 cm."),
         Choice("It grows: the error is 2 units, and 2² = 4 > 2.", ""),
         Choice("It ties: |e| = e², since changing the unit changes both alike.",
-               "Changing the unit multiplies |e| by k but e² by k²: they tie only at exactly 1 unit."),
+               "Changing the unit multiplies |e| by k but e² by k²: they tie only at 0 and at exactly 1 unit."),
         Choice("Squaring does not depend on units, so nothing changes.",
                "The ratio of two errors' squares does not depend on the unit, but whether one error's "
                "square is larger than the error itself does."),
@@ -254,7 +255,9 @@ WRITE_HUBER = CodeExerciseWithErrors(
     reference=_huber_reference,
     cases=(
         Case((_v(0.5, -0.2), _v(0.0, 0.0), 1.0), "errors inside δ",
-             "Inside δ Huber is ½e², half of the L2 term e²."),
+             "Inside δ Huber is ½e², half of the L2 term e². The ½ is a scaling convention (Huber 1964; "
+             "PyTorch's HuberLoss follows it) that makes the slope e near 0; dropping it (e² inside, "
+             "2δ|e| − δ² beyond) gives twice Huber, just as smooth but not the loss asked for."),
         Case((_v(3.0, -2.0), _v(0.0, 0.0), 1.0), "errors beyond δ, one negative",
              "Beyond δ Huber is δ(|e| − δ/2): linear, with |e| so that signs do not matter."),
         Case((_v(1.0, -1.0), _v(0.0, 0.0), 1.0), "|e| exactly δ",

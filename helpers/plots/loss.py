@@ -199,7 +199,7 @@ class CrossingFigure:
         ax.set_xlim(-e_max * 1.04, e_max * 1.04)
         ax.set_ylim(0, CROSSING_TOPS[0])
         ax.set_xlabel("error e (metres)")
-        ax.set_ylabel("loss of this one error (units)")
+        ax.set_ylabel("|e| in units; e², Huber in units²")
         ax.set_title("Squaring shrinks errors below 1 unit and grows those above")
         colors = (L1_COLOR, L2_COLOR, HUBER_COLOR)
         names = ("|e|  (L1)", "e²  (L2)", "Huber, δ = 1 unit")
