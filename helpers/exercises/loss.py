@@ -110,8 +110,8 @@ MSE_BY_HAND = NumberExercise(
 
 RMSE_FROM_NORM = NumberExercise(
     key="02-rmse-from-norm",
-    prompt=("A model is scored on n = 4 numbers (4 samples, one output each), and the L2 norm of its difference vector is "
-            "$\\lVert d\\rVert_2 = 6$. What is its RMSE?"),
+    prompt=("A model is scored on n = 4 numbers (4 samples, one output each), and the L2 norm of its "
+            "difference vector is $\\lVert d\\rVert_2 = 6$. What is its RMSE?"),
     answer=3.0, tol=0.005,
     why="RMSE = ‖d‖₂ / √n = 6 / 2: the root of the MSE 36 / 4 = 9.",
     mistakes=(
