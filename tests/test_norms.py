@@ -14,8 +14,17 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.spatial import distance
 
-from helpers.norms import (in_unit_ball, l0_count, l1_norm, l2_norm, linf_norm, lp_norm, triangle_gap,
-                           unit_ball, unit_sphere)
+from helpers.norms import (
+    in_unit_ball,
+    l0_count,
+    l1_norm,
+    l2_norm,
+    linf_norm,
+    lp_norm,
+    triangle_gap,
+    unit_ball,
+    unit_sphere,
+)
 
 # Entries in [-1e3, 1e3]; tiny magnitudes become exact zeros so numpy's unscaled
 # formula (which underflows for them) stays a fair reference.

@@ -14,8 +14,16 @@ from matplotlib.backend_bases import LocationEvent, MouseButton, MouseEvent
 from helpers.plots import set_style
 from helpers.plots.norm import P_STOPS
 from helpers.widgets import CourseWidget, scene_problems
-from helpers.widgets.norm import (GRAB_RADIUS_PX, NDIM_SCENES, NORM_SCENES, NDimExplorer, NormExplorer,
-                                  build_ndim_explorer, build_norm_explorer, norm_readout)
+from helpers.widgets.norm import (
+    GRAB_RADIUS_PX,
+    NDIM_SCENES,
+    NORM_SCENES,
+    NDimExplorer,
+    NormExplorer,
+    build_ndim_explorer,
+    build_norm_explorer,
+    norm_readout,
+)
 from tests.mouse import drag, move, press
 
 
@@ -142,7 +150,7 @@ def test_p_slider_morphs_the_unit_ball(explorer, p):
     if p < 1:
         assert "triangle inequality fails" in text
         both = 2 ** (1 / p)  # ||e1 + e2||_p for the two unit vectors
-        assert f"= 2.00 &lt; " in w.readout.value and f"{both:.2f}" in text
+        assert "= 2.00 &lt; " in w.readout.value and f"{both:.2f}" in text
     else:
         assert "triangle inequality fails" not in text
 

@@ -84,7 +84,7 @@ UNIT_BALL_P_HALF = ChoiceExercise(
                "smaller circle."),
         Choice("the L1 diamond again",
                "p = 1 gives the diamond, with straight edges between the axis points. Check a point "
-               "of that edge: ‖(0.5, 0.5)‖₁ = 1, but ‖(0.5, 0.5)‖_{1/2} = (√0.5 + √0.5)² = 2."),
+               "of that edge: ‖(0.5, 0.5)‖₁ = 1, but with p = 1/2 its size is (√0.5 + √0.5)² = 2."),
         Choice("a square, larger than the L∞ square",
                "Smaller p gives larger sizes (‖x‖ₚ shrinks as p grows), so fewer points have size "
                "≤ 1: the ball shrinks as p falls, it does not grow."),
@@ -163,12 +163,12 @@ LP_HALF_BY_HAND = NumberExercise(
     why=r"$(1^{1/2} + 1^{1/2})^{2} = 2^2 = 4$, larger than $\|e_1\|_{1/2} + \|e_2\|_{1/2} = 1 + 1 = 2$: "
         r"a sum is longer than the detour through its parts, so the triangle inequality fails for p = 1/2.",
     mistakes=(
-        Mistake(2.0, "2 is the sum of |xᵢ|^{1/2} = 1 + 1; the formula then raises that sum to the power "
+        Mistake(2.0, "2 is the sum of the square roots √|xᵢ| = 1 + 1; the formula then raises that sum to the power "
                      "1/p = 2."),
         Mistake(math.sqrt(2.0), "√2 ≈ 1.41 is the L2 length of (1, 1), or the sum raised to p = 1/2 instead "
                                 "of 1/p = 2. With p = 1/2 the outer power is 1/p = 2."),
         Mistake(1.0, "(1, 1) is not on the edge of this ball: its size is larger than 1. Apply the formula "
-                     "term by term: 1^{1/2} + 1^{1/2}, then the power 1/p."),
+                     "term by term: √1 + √1, then the power 1/p = 2."),
     ),
     solution=r"$|1|^{1/2} = 1$ for both entries, the sum is 2, and the outer power is $1/p = 2$: "
              r"$\|(1, 1)\|_{1/2} = 2^2 = 4$.",

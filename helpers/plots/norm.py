@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.norms import l0_count, l1_norm, l2_norm, linf_norm, lp_norm, unit_sphere
-from helpers.plots.layout import freeze_layout
 from helpers.plots import (
     HIGHLIGHT_COLOR,
     HUBER_COLOR,
@@ -19,6 +18,7 @@ from helpers.plots import (
     Blitter,
     new_figure,
 )
+from helpers.plots.layout import freeze_layout
 
 # The stops of the p slider: 0.5 to 10, then infinity (the L-infinity "square").
 P_STOPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 6.0, 10.0, np.inf)

@@ -261,7 +261,7 @@ def test_01_readout_columns_stay_put_when_p_changes(notebook):
     assert len(start) == 5, start
     for k in (9, 3, 1):
         lab.slider_keys(page, ".course-01-k", "ArrowLeft", {9: 3, 3: 6, 1: 2}[k])
-        lab.eventually(page, lambda: check_l0(lab.find_widget(page, "course-01-ndim-readout"), k))
+        lab.eventually(page, lambda k=k: check_l0(lab.find_widget(page, "course-01-ndim-readout"), k))
         assert ndim_columns(page) == start, k
 
 
