@@ -245,8 +245,13 @@ def horizontal_overflow(page) -> dict:
         """() => {
             const doc = document.documentElement, w = window.innerWidth;
             const cells = document.querySelector('#rendered_cells');
+            const owner = el => {  // the course widget it belongs to (its CSS class), if any
+                const a = el.closest('[class*="course-"]');
+                const c = a && Array.from(a.classList).find(k => k.startsWith('course-'));
+                return c ? ` in .${c}` : '';
+            };
             const name = el => el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className.trim()
-                ? '.' + el.className.trim().split(/\\s+/).slice(0, 3).join('.') : '');
+                ? '.' + el.className.trim().split(/\\s+/).slice(0, 3).join('.') : '') + owner(el);
             const problems = [];
             // boxes that scroll sideways (a scrollbar inside the page)
             cells.querySelectorAll('*').forEach(el => {
