@@ -46,6 +46,42 @@ def test_the_answers_are_true():
     assert ex.STACKLOSS_ZERO_RESIDUALS.answer == zeros == 4
 
 
+def test_line_moves_most_quotes_the_pull_ratio_of_the_notebooks_data():
+    """The far point pulls about five times harder (not seven), with the explorer's data at seed 3."""
+    from helpers.widgets.outliers import dataset_points
+
+    x, clean = dataset_points("Noisy line", seed=3)
+    _, moved = dataset_points("One outlier", seed=3)
+    i = int(np.flatnonzero(moved != clean)[0])
+    old = np.polyfit(x, clean, 1)  # independent least-squares lines (numpy)
+    new = np.polyfit(x, moved, 1)
+    before = clean[i] - np.polyval(old, x[i])
+    after_old_line, after_new_line = moved[i] - np.polyval(old, x[i]), moved[i] - np.polyval(new, x[i])
+    assert x[i] == 13.0 and round(before, 1) == 1.5 and round(after_old_line, 1) == 8.5
+    assert round(after_new_line, 1) == 6.9
+    ratios = after_old_line / before, after_new_line / before  # 5.6 and 4.5: "about five", never "seven"
+    assert all(4.0 < r < 6.0 for r in ratios), ratios
+    why = ex.LINE_MOVES_MOST.why
+    assert "five times" in why and "seven" not in why and "seed 3" in why
+    assert "1.5" in why and "8.5" in why and "6.9" in why
+    assert (round(old[0], 2), round(new[0], 2)) == (0.54, 0.80)
+    assert "0.54 to 0.80" in ex.LINE_MOVES_MOST.solution and "seed 3" in ex.LINE_MOVES_MOST.solution
+
+
+def test_gaussian_noise_share_gives_the_spread_ratio_as_a_standard_deviation():
+    """pi/2 is the variance ratio of median to mean; the standard deviations differ by sqrt(pi/2)."""
+    samples = np.random.default_rng(3).standard_normal((20_000, 101))
+    sd_ratio = np.median(samples, axis=1).std() / samples.mean(axis=1).std()
+    assert abs(sd_ratio - np.sqrt(np.pi / 2)) < 0.03 and abs(sd_ratio - np.pi / 2) > 0.25
+    solution = ex.GAUSSIAN_NOISE_SHARE.solution
+    assert "√(π/2) ≈ 1.25" in solution and "variance" in solution
+    assert "varies π/2" not in solution
+    # the terms are defined where the learner first meets them (the feedback comes before section 5's box)
+    assert "most probable" in ex.GAUSSIAN_NOISE_SHARE.why and "Var(mean) / Var(median)" in ex.GAUSSIAN_NOISE_SHARE.why
+    assert "most probable" in ex.GAUSSIAN_NOISE_SHARE.choices[0].feedback
+    assert "linear inequalities" in ex.STACKLOSS_ZERO_RESIDUALS.why and "vertex" in ex.STACKLOSS_ZERO_RESIDUALS.why
+
+
 def test_huber_reference_is_the_textbook_formula():
     e = np.array([-5.0, -1.0, -0.3, 0.0, 0.7, 1.0, 2.0, 1e8])
     for delta in (1.0, 2.0):

@@ -398,11 +398,21 @@ def test_outlier_scenes_are_legal_and_give_what_they_promise():
     tilt = {loss: abs(plotted_line(w, loss)[0] - l2_reference(x, clean)[0]) for loss in ("l2", "l1", "huber")}
     assert tilt["l2"] > 0.2 and tilt["l1"] < 0.1 and tilt["huber"] < 0.15
     assert_lines_are_fits(w)
-    w.apply_scene("Huber with δ = 0.1")  # Huber close to L1
+    w.apply_scene("Huber with δ = 0.1")  # the outlier's pull is capped at δ: Huber close to L1
     assert w.state["dataset"] == "Anscombe III" and w.state["delta"] == 0.1
     assert abs(plotted_line(w, "huber")[0] - l1_slope) < 0.01
+    slope, intercept = plotted_line(w, "huber")
+    beyond = np.abs(slope * X3 + intercept - Y3) > 0.1
+    # Only the outlier (x = 13) is beyond δ, not "almost every error": its pull alone is capped.
+    assert beyond.sum() == 1 and X3[beyond][0] == 13.0
+    assert round(slope, 3) == 0.350 and round(l1_slope, 3) == 0.345  # the teacher's guide quotes both
+    note = w.scene("Huber with δ = 0.1").note
+    assert "capped" in note and "almost every" not in note
     w.apply_scene("Huber with δ = 5")  # every residual inside δ: Huber is least squares
     assert np.allclose(plotted_line(w, "huber"), l2_reference(X3, Y3))
+    slope, intercept = plotted_line(w, "huber")
+    assert np.abs(slope * X3 + intercept - Y3).max() < 5.0
+    assert "every error is inside" in w.scene("Huber with δ = 5").note
     assert_lines_are_fits(w)
     w.scene_buttons["Anscombe III"].click()  # the button does what apply_scene does
     assert w.state["delta"] == 1.0 and w.scene_buttons["Anscombe III"].button_style == "info"
@@ -569,3 +579,36 @@ def test_ipympl_canvas_gets_a_full_repaint_after_a_burst_of_frames():
     assert canvas.sent == ["diff"] * 3 and canvas.timer.starts == 3 and canvas.timer.single_shot
     canvas.timer.fire()
     assert canvas.sent[-1] == "full" and canvas.timer.starts == 3  # the repaint does not re-arm
+
+
+def test_an_added_outlier_moves_the_l1_line_only_when_the_on_line_points_cannot_balance_it():
+    """The teacher's guide follow-up: which side a new point lands on does not decide whether L1 moves.
+
+    Noisy line, seed 3, points from the widget's own generator: a point above the line moves the L1
+    line sometimes and sometimes not. It moves exactly when the points on the old line, each able to
+    pull with any s_i in [-1, 1], can no longer balance the new point's pull (checked with an
+    independent linear program, scipy's linprog, not with helpers.outliers.l1_balance).
+    """
+    from scipy.optimize import linprog
+
+    w = build_outlier_explorer("Noisy line", seed=3)
+    outcomes = []
+    for _ in range(8):
+        x_old, y_old = np.array(w.state["x"]), np.array(w.state["y"])
+        line_old = np.array(plotted_line(w, "l1"))
+        assert np.mean(np.abs(line_old[0] * x_old + line_old[1] - y_old)) <= l1_optimum(x_old, y_old)[0] + 1e-9
+        w.controls["add_outlier"].click()
+        x, y = np.array(w.state["x"]), np.array(w.state["y"])
+        assert len(x) == len(x_old) + 1
+        e = line_old[0] * x + line_old[1] - y
+        on = np.abs(e) < 1e-7 * max(1.0, np.abs(y).max())
+        design = np.column_stack([x, np.ones_like(x)])
+        rest = np.where(on, 0.0, np.sign(e)) @ design
+        balances = linprog(np.zeros(on.sum()), A_eq=design[on].T, b_eq=-rest, bounds=[(-1, 1)] * on.sum(),
+                           method="highs").status == 0
+        new_line = plotted_line(w, "l1")
+        moved = not np.allclose(new_line, line_old, atol=1e-6)
+        assert moved == (not balances)
+        outcomes.append((e[-1] < 0, moved))  # e = prediction - y < 0: the new point lies above the old line
+    above = [moved for is_above, moved in outcomes if is_above]
+    assert any(above) and not all(above)  # "it moves when a point lands on the other side" is false

@@ -4,6 +4,10 @@ Math layer (no widgets): each constant is a spec from ``helpers.exercises`` whos
 ``check`` decides what is right and names the misconception behind each
 catalogued wrong answer. ``EXERCISES`` lists them in the notebook's order; the
 notebook shows each with ``helpers.widgets.exercises.exercise_widget``.
+
+The numbers quoted by LINE_MOVES_MOST (slopes 0.54 -> 0.80, a pull about five times
+harder) are those of the notebook's explorer, built with ``seed=3`` (the notebook's
+SEED); another seed gives other noise and other numbers, though the same answer.
 """
 
 from __future__ import annotations
@@ -111,10 +115,12 @@ LINE_MOVES_MOST = ChoiceExercise(
                                                "same move shifts the three fits by different amounts."),
     ),
     answer=1,
-    why=("Under L2 the point's pull is 2e, so the far point pulls about seven times harder than before, and "
-         "the line tilts toward it. The L1 and Huber pulls are capped (1 and δ)."),
+    why=("Under L2 the point's pull is 2e, so the far point pulls about five times harder than before (with "
+         "the notebook's data, seed 3: its error grows from 1.5 to 8.5 at the old least-squares line, and is "
+         "6.9 at the refitted one), and the line tilts toward it. The L1 and Huber pulls are capped (1 and δ)."),
     solution=("Pulls: L2 2e grows with the distance; L1 sign(e) stays 1; Huber clip(e, −δ, δ) stays δ. "
-              "In the scene <i>one outlier</i> the L2 slope rises from 0.54 to 0.80, while the L1 and Huber "
+              "In the scene <i>one outlier</i> (the notebook's data, seed 3) the L2 slope rises from 0.54 to "
+              "0.80, while the L1 and Huber "
               "slopes do not move at all: the point was already beyond δ, on the same side."),
 )
 
@@ -127,8 +133,9 @@ STACKLOSS_ZERO_RESIDUALS = NumberExercise(
     answer=4.0,
     tol=0.1,
     kind="predict",
-    why=("An L1 fit sits at a kink of the MAE, where as many residuals as parameters are 0: here 4 (it solves "
-         "a linear program, whose solution is a corner)."),
+    why=("An L1 fit sits at a kink of the MAE, where as many residuals as parameters are 0: here 4. (Minimizing "
+         "a sum of |e_i| is a linear program, a linear objective minimized under linear inequalities; its "
+         "minimum is always reached at some corner, or vertex, of the region those inequalities allow.)"),
     mistakes=(
         Mistake(0.0, "Measured data make an exact 0 look unlikely, but an L1 fit lands on a kink of |e|: it "
                      "passes exactly through some points, as the L1 line of Anscombe III passed through points."),
@@ -137,8 +144,12 @@ STACKLOSS_ZERO_RESIDUALS = NumberExercise(
                       "as parameters are hit exactly."),
     ),
     solution=("The L1 fit minimizes a sum of |e_i|, whose kinks are where some e_i = 0. With 4 parameters the "
-              "minimum sits where 4 residuals are 0 (a vertex of the linear program), so the plane passes "
-              "through 4 of the 21 days. The next cells count them."),
+              "minimum sits where 4 residuals are 0, so the plane passes "
+              "through 4 of the 21 days. In the language of optimization: the fit solves a linear program "
+              "(minimize a linear function under linear inequalities, here t_i ≥ e_i and t_i ≥ −e_i, minimizing "
+              "Σ t_i), and a linear program always has a minimizer at a corner (vertex) of the allowed region, "
+              "where as many of the inequalities hold with equality as there are unknowns. "
+              "The next cells count them."),
 )
 
 # --- 4. which noise favours which loss ---------------------------------------------------
@@ -151,7 +162,9 @@ GAUSSIAN_NOISE_SHARE = ChoiceExercise(
     choices=(
         Choice("more than 85%, as with glitches", "You followed the slogan \"noisy data: L1\". It holds when "
                                                   "the noise is heavy-tailed (glitches); under Gaussian noise "
-                                                  "least squares is the maximum-likelihood fit and wins."),
+                                                  "least squares is the maximum-likelihood fit "
+                                                  "(the line under which the observed data are most probable) "
+                                                  "and wins."),
         Choice("about half", "Both lines are centred on the truth here, but not equally precise: L1 uses only "
                              "the signs of the errors and ignores their sizes, which under Gaussian noise carry "
                              "information."),
@@ -160,12 +173,14 @@ GAUSSIAN_NOISE_SHARE = ChoiceExercise(
                         "average, not every time."),
     ),
     answer=2,
-    why=("Under Gaussian noise least squares is the maximum-likelihood fit. L1 is like a median: its "
-         "efficiency relative to the mean is 2/π ≈ 0.64, so it scatters more and lands closer only about a "
-         "third of the time."),
+    why=("Under Gaussian noise least squares is the maximum-likelihood fit (the line under which the observed "
+         "data are most probable). L1 is like a median: its efficiency relative to the mean, the ratio "
+         "Var(mean) / Var(median), is 2/π ≈ 0.64, so it scatters more and lands closer only about a third of "
+         "the time."),
     solution=("Gaussian noise: the log-likelihood of a line is −Σe²/(2σ²) + const, so the most likely line is "
-              "the least-squares line. The median of normal data varies π/2 ≈ 1.57 times as much as the mean "
-              "(efficiency 2/π). With glitches (heavy tails) the sizes of the errors mislead, and L1 wins."),
+              "the least-squares line. The median of normal data has π/2 ≈ 1.57 times the variance of the mean "
+              "(efficiency 2/π), so its standard deviation is √(π/2) ≈ 1.25 times as large. "
+              "With glitches (heavy tails) the sizes of the errors mislead, and L1 wins."),
 )
 
 # --- 5. write the code --------------------------------------------------------------------

@@ -199,7 +199,7 @@ OUTLIER_SCENES = (
     Scene("one outlier", {"dataset": "One outlier", "delta": 1.0},
           "The noisy line with its point at x = 13 moved 7 further from the line."),
     Scene("Huber with δ = 0.1", {"dataset": "Anscombe III", "delta": 0.1},
-          "A small δ: almost every error is beyond it."),
+          "A small δ: the outlier's pull is capped at δ, so Huber comes close to L1."),
     Scene("Huber with δ = 5", {"dataset": "Anscombe III", "delta": 5.0},
           "A large δ: every error is inside it."),
 )
