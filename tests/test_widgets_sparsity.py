@@ -22,7 +22,7 @@ from helpers import constrained_optima, data, descent  # noqa: E402
 from helpers.plots import sparsity as plots  # noqa: E402
 from helpers.widgets import scene_problems  # noqa: E402
 from helpers.widgets import sparsity as ws  # noqa: E402
-from tests.mouse import drag  # noqa: E402
+from tests.mouse import drag, move, move_px  # noqa: E402
 
 ALPHAS = [0.2, 0.4, 0.6]
 ETAS = [0.05, 0.1, 0.2]
@@ -180,7 +180,64 @@ def test_geometry_drag_moves_the_center_on_both_panels():
     for ax, target in zip(widget.plot.axes, [(-1.0, 2.2), (0.5, -1.8)]):
         drag(ax, start=tuple(widget.state["center"]), end=target, steps=4)
         np.testing.assert_allclose(widget.state["center"], target, atol=1e-9)
+        assert (widget.controls["c1"].value, widget.controls["c2"].value) == pytest.approx(target)
         _check_geometry(widget, target, 0.3, 1.2)
+
+
+def test_geometry_c_sliders_move_the_point_and_scenes_set_it():
+    widget = ws.build_geometry_explorer(rho=0.3, center=(2.0, 0.7), budget=1.2)
+    widget.controls["c1"].value = -0.5
+    widget.controls["c2"].value = 1.5
+    _check_geometry(widget, (-0.5, 1.5), 0.3, 1.2)
+
+
+def test_geometry_drag_released_outside_keeps_figure_and_sliders_together():
+    """Issue 14 item 1 in this widget: press on the dot, move out of the figure, let go outside
+    (no release event), come back with no button held: the dot stays, the sliders match it."""
+    widget = ws.build_geometry_explorer(rho=0.3, center=(2.0, 0.7), budget=1.2)
+    ax = widget.plot.axes[0]
+    drag(ax, start=(2.0, 0.7), end=(1.0, -1.0), steps=3, release=False)
+    assert widget.state["dragging"]
+    move_px(widget.fig, -40.0, -40.0, held=True)            # out of the figure, button still down
+    move_px(widget.fig, 100.0, 100.0, held=False)           # back over it, the button went up outside
+    assert not widget.state["dragging"]
+    move(ax, (-2.0, 2.0), held=False)                      # moving on does not drag the dot
+    np.testing.assert_allclose(widget.state["center"], (1.0, -1.0), atol=1e-9)
+    assert (widget.controls["c1"].value, widget.controls["c2"].value) == pytest.approx((1.0, -1.0))
+    _check_geometry(widget, (1.0, -1.0), 0.3, 1.2)
+
+
+def test_geometry_grab_radius_is_larger_than_the_dot():
+    widget = ws.build_geometry_explorer(rho=0.3, center=(2.0, 0.7), budget=1.2)
+    ax = widget.plot.axes[1]
+    dot_px = widget.plot.sides[1]["center"].get_markersize() * widget.fig.dpi / 72 / 2
+    offset = 0.5 * (dot_px + ws.GEOMETRY_GRAB_RADIUS_PX) / np.sqrt(2)   # outside the dot, inside the radius
+    assert np.hypot(offset, offset) > dot_px
+    drag(ax, start=(2.0, 0.7), end=(1.5, 0.5), steps=3, offset_px=(offset, offset))
+    np.testing.assert_allclose(widget.state["center"], (1.5, 0.5), atol=0.051)
+    assert ws.GEOMETRY_GRAB_RADIUS_PX >= 2 * dot_px
+
+
+def test_geometry_scenes_are_legal_and_show_what_their_labels_say():
+    widget = ws.build_geometry_explorer()
+    assert scene_problems(widget) == []
+    for scene in widget.scenes:
+        widget.apply_scene(scene.label)
+        v = scene.values
+        quad = _check_geometry(widget, (v["c1"], v["c2"]), v["rho"], v["budget"])
+        l1, l2 = np.array(widget.state["l1"]), np.array(widget.state["l2"])
+        if scene.label == "corner: w2 = 0":
+            assert l1[1] == 0.0 and l1[0] == v["budget"] and np.all(l2 != 0.0)
+        elif scene.label == "on an edge":
+            assert np.all(l1 != 0.0) and np.abs(l1).sum() == pytest.approx(v["budget"])
+        elif scene.label == "near an axis, L2":
+            assert l1[1] == 0.0 and 0.0 < abs(l2[1]) < 0.1 * abs(l2[0])
+        elif scene.label == "no constraint":
+            np.testing.assert_array_equal(l1, quad.center)
+            np.testing.assert_array_equal(l2, quad.center)
+        else:
+            raise AssertionError(f"scene {scene.label!r} has no check")
+    assert widget.messages.text == ""
 
 
 def test_geometry_bad_center_is_refused_and_widget_keeps_working():
@@ -189,6 +246,7 @@ def test_geometry_bad_center_is_refused_and_widget_keeps_working():
         widget.set_center([np.nan, 0.0])
     _check_geometry(widget, (2.0, 0.7), 0.5, 1.0)
     widget.drags[0].on_drag(0, None, 0.0)               # a drag event outside the data area: ignored
+    widget.drags[0].on_release(0)
     widget.controls["budget"].value = 0.5
     _check_geometry(widget, (2.0, 0.7), 0.5, 0.5)
     widget.controls["rho"].value = 0.1

@@ -23,7 +23,16 @@ from helpers.constrained_optima import constrained_optimum, constrained_path, qu
 from helpers.descent import L1_METHODS, gradient_descent
 from helpers.paths import lasso_path, ridge_path, ridge_zero_crossings
 from helpers.plots.sparsity import ChatterFigure, GeometryFigure, PathFigure
-from helpers.widgets import SLIDER_STYLE, CourseWidget, DragPoints, MessageArea, Scene, figure_view
+from helpers.widgets import (
+    SLIDER_STYLE,
+    CourseWidget,
+    DragPoints,
+    MessageArea,
+    Scene,
+    figure_view,
+    set_quietly,
+    snap_to_step,
+)
 
 
 def _selection_slider(values, value, description, css_class, fmt="{:g}", width="420px"):
@@ -225,60 +234,102 @@ def build_chatter_explorer(X, y, *, useless: int, alphas=CHATTER_ALPHAS, learnin
 
 # --------------------------------------------------------------------------- geometry
 
+GEOMETRY_SCENES = (
+    Scene("corner: w2 = 0", {"rho": 0.5, "c1": 2.0, "c2": 0.7, "budget": 1.0},
+          note="the ellipse touches the diamond at its corner (1, 0); the disc at a point with no zero"),
+    Scene("on an edge", {"rho": 0.0, "c1": 1.5, "c2": 1.3, "budget": 1.0},
+          note="L1 does not always give a zero: here the optimum (0.6, 0.4) is inside an edge"),
+    Scene("near an axis, L2", {"rho": -0.6, "c1": 2.0, "c2": 0.7, "budget": 1.0},
+          note="the disc's optimum comes close to the axis (w2 = 0.061) but does not reach it"),
+    Scene("no constraint", {"rho": 0.5, "c1": 2.0, "c2": 0.7, "budget": 3.0},
+          note="a budget larger than the least-squares point's norm: both optima are that point"),
+)
+"""Named states of the geometry explorer that the notebook's prose and exercises use."""
+
+GEOMETRY_GRAB_RADIUS_PX = 24.0
+"""How near (figure pixels) a press must be to the white dot to grab it: the dot is 8 pt across
+(about 6 px in radius, 11 on a HiDPI screen); 24 covers it with a margin, and it is the only point."""
+
 
 class GeometryExplorer(CourseWidget):
     """The L1 diamond and L2 disc of budget t over the ellipses of a 2-D loss.
 
-    Sliders: the budget t and the correlation rho of the two (standardized)
-    features; drag the unconstrained optimum (white dot) on either panel.
+    Sliders: the budget t, the correlation rho of the two (standardized) features,
+    and the least-squares point (c1, c2), which can also be dragged (white dot) on
+    either panel. While it is dragged only the figure and the readout follow; the
+    c1, c2 sliders catch up when the drag ends (also when the button is let go
+    outside the figure).
 
     Attributes (besides CourseWidget's):
         plot: the :class:`GeometryFigure`.
         drags: one :class:`DragPoints` per panel, moving the least-squares point.
-        budget_slider, rho_slider: FloatSliders, controls ``"budget"``, ``"rho"``.
+        budget_slider, rho_slider, c1_slider, c2_slider: FloatSliders, controls ``"budget"``,
+            ``"rho"``, ``"c1"``, ``"c2"``.
         limit: half the width of the axes.
+        snap: the least-squares point snaps to multiples of it (the sliders' step).
     """
 
     plot: GeometryFigure
     drags: list
     budget_slider: widgets.FloatSlider
     rho_slider: widgets.FloatSlider
+    c1_slider: widgets.FloatSlider
+    c2_slider: widgets.FloatSlider
     limit: float
+    snap: float
 
     def __init__(self, *, rho: float = 0.5, center=(2.0, 0.7), budget: float = 1.0, limit: float = 3.0,
-                 scenes=()):
-        self.limit = float(limit)
+                 scenes=GEOMETRY_SCENES):
+        self.limit, self.snap = float(limit), 0.05
+        edge = float(snap_to_step(0.95 * self.limit, self.snap))
         self.plot = GeometryFigure(limit=limit)
         messages = MessageArea()
-        self.budget_slider = widgets.FloatSlider(value=budget, min=0.05, max=3.0, step=0.05,
-                                                 description="budget t", continuous_update=True,
-                                                 style=SLIDER_STYLE, layout=widgets.Layout(width="380px"),
-                                                 readout_format=".2f")
-        self.budget_slider.add_class("course-05-geometry-budget")
-        self.rho_slider = widgets.FloatSlider(value=rho, min=-0.9, max=0.9, step=0.05,
-                                              description="feature correlation ρ", continuous_update=True,
-                                              style=SLIDER_STYLE, layout=widgets.Layout(width="380px"),
-                                              readout_format=".2f")
-        self.rho_slider.add_class("course-05-geometry-rho")
+
+        def slider(value, low, high, description, css):
+            control = widgets.FloatSlider(value=value, min=low, max=high, step=0.05, description=description,
+                                          continuous_update=True, style=SLIDER_STYLE, readout_format=".2f",
+                                          layout=widgets.Layout(width="330px"))
+            control.add_class(css)
+            return control
+
+        self.budget_slider = slider(budget, 0.05, 3.0, "budget t", "course-05-geometry-budget")
+        self.rho_slider = slider(rho, -0.9, 0.9, "feature correlation ρ", "course-05-geometry-rho")
+        c = np.clip(snap_to_step(np.asarray(center, dtype=float), self.snap), -edge, edge)
+        self.c1_slider = slider(float(c[0]), -edge, edge, "least squares c₁", "course-05-geometry-c1")
+        self.c2_slider = slider(float(c[1]), -edge, edge, "least squares c₂", "course-05-geometry-c2")
         readout = widgets.HTML()
         readout.add_class("course-05-geometry-readout")
-        self._center = np.array(center, dtype=float)
+        self._center = c
+        self._syncing = [False]
         self._state = {}
         body = widgets.VBox([widgets.HBox([self.budget_slider, self.rho_slider]),
-                             widgets.HTML("<i>Drag the white dot (the least-squares point) on either panel.</i>"),
+                             widgets.HBox([self.c1_slider, self.c2_slider]),
+                             widgets.HTML("<i>Drag the white dot (the least-squares point) on either panel, "
+                                          "or move c₁, c₂.</i>"),
                              figure_view(self.plot.fig), readout])
         super().__init__(body, figures=[self.plot.fig],
-                         controls={"budget": self.budget_slider, "rho": self.rho_slider},
+                         controls={"budget": self.budget_slider, "rho": self.rho_slider,
+                                   "c1": self.c1_slider, "c2": self.c2_slider},
                          readout=readout, messages=messages, scenes=scenes)
         self.layout.add_class("course-05-geometry")
-        self.budget_slider.observe(lambda change: self.update(), names="value")
-        self.rho_slider.observe(lambda change: self.update(), names="value")
-        self.drags = [DragPoints(ax, lambda: self._center[None], self._on_drag, radius_px=14, messages=messages)
+        for control in (self.budget_slider, self.rho_slider, self.c1_slider, self.c2_slider):
+            control.observe(self._on_control, names="value")
+        self.drags = [DragPoints(ax, lambda: self._center[None], self._on_drag, on_release=self._on_release,
+                                 radius_px=GEOMETRY_GRAB_RADIUS_PX, messages=messages)
                       for ax in self.plot.axes]
         self.update()
 
+    @property
+    def dragging(self) -> bool:
+        return any(drag.active is not None for drag in self.drags)
+
     def redraw(self) -> None:
-        """Solve both constrained problems for the sliders and the least-squares point; redraw."""
+        """Solve both constrained problems for the sliders (during a drag: the mouse's point); redraw."""
+        if not self.dragging:
+            self._center = snap_to_step([self.c1_slider.value, self.c2_slider.value], self.snap)
+        self._show()
+
+    def _show(self) -> None:
         quad = quadratic_from_correlation(self.rho_slider.value, self._center)
         t = float(self.budget_slider.value)
         optima = tuple(constrained_optimum(quad, t, norm) for norm in ("l1", "l2"))
@@ -294,33 +345,49 @@ class GeometryExplorer(CourseWidget):
                          f"<span class='course-05-{name.lower()}-w2'>{w[1]:.4f}</span>) "
                          f"{html.escape(', '.join(zeros)) if zeros else 'no zero weight'}")
         c = self._center
-        cells.append(f"least-squares point: (<span class='course-05-center'>{c[0]:.4f}, {c[1]:.4f}</span>)")
+        cells.append(f"least-squares point: (<span class='course-05-center'>{c[0]:.2f}, {c[1]:.2f}</span>)")
         self.readout.value = "<div>" + " &nbsp;|&nbsp; ".join(cells) + "</div>"
         self._state = {"center": tuple(float(v) for v in c), "budget": t, "rho": float(self.rho_slider.value),
-                       "l1": tuple(float(v) for v in optima[0]), "l2": tuple(float(v) for v in optima[1])}
+                       "l1": tuple(float(v) for v in optima[0]), "l2": tuple(float(v) for v in optima[1]),
+                       "dragging": self.dragging}
 
     @property
     def state(self) -> dict:
-        """{"center": the least-squares point, "budget", "rho", "l1", "l2": the two optima}."""
+        """{"center": the least-squares point shown, "budget", "rho", "l1", "l2": the two optima,
+        "dragging": whether the point is being dragged}."""
         return dict(self._state)
 
     def set_center(self, center) -> None:
-        """Move the least-squares point to ``center`` (two finite numbers) and redraw."""
+        """Move the least-squares point to ``center`` (two finite numbers; snapped, kept inside the
+        axes): the c1, c2 sliders move and the figure follows."""
         c = np.asarray(center, dtype=float)
         if c.shape != (2,) or not np.all(np.isfinite(c)):
             raise ValueError(f"center must be two finite numbers; got {center!r}")
-        self._center = np.clip(c, -self.limit, self.limit)
+        c = np.clip(snap_to_step(c, self.snap), self.c1_slider.min, self.c1_slider.max)
+        set_quietly(self._syncing, (self.c1_slider, self.c2_slider), c)
         self.update()
+
+    def _on_control(self, _change) -> None:
+        # During a drag the mouse is the truth: a slider's late echo is ignored.
+        if not self._syncing[0] and not self.dragging:
+            self.update()
 
     def _on_drag(self, _index, x, y) -> None:
         if x is None or y is None:
             return
-        self.set_center((x, y))
+        edge = self.c1_slider.max
+        self._center = np.clip(snap_to_step([x, y], self.snap), -edge, edge)
+        self._show()
+
+    def _on_release(self, _index) -> None:
+        set_quietly(self._syncing, (self.c1_slider, self.c2_slider), self._center)
+        self.update()
 
 
 def build_geometry_explorer(*, rho: float = 0.5, center=(2.0, 0.7), budget: float = 1.0,
                             limit: float = 3.0) -> GeometryExplorer:
-    """The geometry explorer of 05_sparsity: see :class:`GeometryExplorer` (controls ``budget``, ``rho``)."""
+    """The geometry explorer of 05_sparsity: see :class:`GeometryExplorer` (controls ``budget``,
+    ``rho``, ``c1``, ``c2``; scenes :data:`GEOMETRY_SCENES`)."""
     return GeometryExplorer(rho=rho, center=center, budget=budget, limit=limit)
 
 

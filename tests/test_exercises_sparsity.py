@@ -1,0 +1,325 @@
+"""The exercises of 05_sparsity (helpers.exercises.sparsity) without widgets: the right answer is
+accepted, every catalogued mistake gets its own hint, every wrong choice names its misconception,
+wrong code fails on the case meant to catch it, and nonsense gets a clear message, never a traceback.
+
+Right answers are worked out here independently (numpy, scikit-learn, the course's math run on the
+notebook's problems), not read off the specs.
+"""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import Lasso, Ridge
+
+from helpers import data
+from helpers.constrained_optima import constrained_optimum, quadratic_from_correlation
+from helpers.exercises import sparsity as ex
+from helpers.widgets.exercises import Scoreboard, exercise_widget
+
+NUMBERS = [ex.L1_STEP_AT_ZERO, ex.SOFT_THRESHOLD_BY_HAND, ex.SKLEARN_LASSO_ALPHA]
+CHOICES = [ex.CHATTER_EXACT_ZERO, ex.L1_ON_AN_EDGE, ex.SPREAD_AND_THE_LASSO, ex.RIDGE_ZERO_COUNT,
+           ex.WHICH_PRIOR_ZEROS]
+CODES = [ex.WRITE_SOFT_THRESHOLD]
+
+
+def test_the_catalogue():
+    assert sorted(s.key for s in ex.EXERCISES) == sorted(s.key for s in NUMBERS + CHOICES + CODES)
+    keys = [spec.key for spec in ex.EXERCISES]
+    assert len(set(keys)) == len(keys) >= 5
+    assert {spec.kind for spec in ex.EXERCISES} == {"predict", "compute", "code"}
+    for spec in ex.EXERCISES:
+        assert spec.solution, f"{spec.key} has no worked solution"
+
+
+# ---------------------------------------------------------------------------- compute by hand
+
+
+def test_l1_step_at_zero():
+    w, g, eta, alpha = 0.0, 0.3, 0.1, 0.5
+    answer = w - eta * (g + alpha * np.sign(w))
+    assert ex.L1_STEP_AT_ZERO.check(f"{answer}").right
+    assert ex.L1_STEP_AT_ZERO.check("-0.03").right and ex.L1_STEP_AT_ZERO.check("−3/100").right
+    plus = w - eta * (g + alpha * 1.0)                         # sign(0) taken as +1
+    assert "sign(0) as +1" in ex.L1_STEP_AT_ZERO.check(f"{plus}").message
+
+
+def test_soft_threshold_by_hand():
+    v, eta, alpha = -0.3, 0.1, 4.0
+    answer = np.sign(v) * max(abs(v) - eta * alpha, 0.0)
+    assert ex.SOFT_THRESHOLD_BY_HAND.check(f"{answer}").right and ex.SOFT_THRESHOLD_BY_HAND.check("0").right
+    check = ex.SOFT_THRESHOLD_BY_HAND.check
+    assert "without the clip at 0" in check(f"{abs(v) - eta * alpha}").message    # no max(., 0)
+    assert "η = 0.1 as the threshold" in check(f"{np.sign(v) * max(abs(v) - eta, 0)}").message
+    assert "past 0" in check(f"{v + eta * alpha}").message                          # the subgradient overshoot
+
+
+def test_sklearn_lasso_alpha_gives_the_course_solution():
+    ds = data.load_diabetes(standardize=True)
+    a = 0.3
+    assert ex.SKLEARN_LASSO_ALPHA.check(str(a)).right
+    sk = Lasso(alpha=a, tol=1e-12, max_iter=200_000).fit(ds.X, ds.y)
+    # the course's objective at alpha = 0.6 is lowest there: compare with nearby points
+    def course_J(w, b):
+        r = ds.y - ds.X @ w - b
+        return r @ r / len(r) + 0.6 * np.abs(w).sum()
+    best = course_J(sk.coef_, sk.intercept_)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        assert course_J(sk.coef_ + 1e-3 * rng.normal(size=sk.coef_.size), sk.intercept_) > best
+    check = ex.SKLEARN_LASSO_ALPHA.check
+    assert "directly" in check("0.6").message
+    assert "other way" in check("1.2").message
+    assert "divided by 2n" in check(f"{0.6 / 884}").message
+    assert "Ridge that sums" in check(f"{0.6 * 884}").message
+
+
+@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
+def test_every_catalogued_mistake_gets_its_own_hint(spec):
+    hints = set()
+    for mistake in spec.mistakes:
+        verdict = spec.check(repr(mistake.value))
+        assert verdict.status == "wrong", (spec.key, mistake)
+        assert mistake.hint in verdict.message
+        hints.add(mistake.hint)
+    assert len(hints) == len(spec.mistakes)
+
+
+@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
+@pytest.mark.parametrize("nonsense", ["zero", "nan", "inf", "1 2", "[0.3]", "3/0", "w = 0"])
+def test_nonsense_numbers_get_a_clear_message(spec, nonsense):
+    verdict = spec.check(nonsense)
+    assert verdict.status == "invalid" and "number" in verdict.message
+
+
+@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
+def test_empty_is_not_answered_yet(spec):
+    for empty in ("", "   ", None):
+        verdict = spec.check(empty)
+        assert verdict.status == "unanswered" and "Not answered yet" in verdict.message
+
+
+# ---------------------------------------------------------------------------- predict
+
+
+def right_index(spec) -> int:
+    """The right choice, found from the question's content rather than read off ``spec.answer``."""
+    expected = {"chatter-exact-zero": "never exactly 0.0", "l1-on-an-edge": "inside an edge",
+                "spread-and-the-lasso": "enters later", "ridge-zero-count": "exactly one",
+                "which-prior-zeros": "Laplace"}[spec.key]
+    matches = [i for i, label in enumerate(spec.labels) if expected in label]
+    assert len(matches) == 1, (spec.key, spec.labels)
+    return matches[0]
+
+
+@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
+def test_the_right_choice_is_accepted_with_why(spec):
+    verdict = spec.check(right_index(spec))
+    assert verdict.right and spec.why in verdict.message
+    assert spec.check(spec.labels[right_index(spec)]).right
+
+
+@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
+def test_every_wrong_choice_names_its_own_misconception(spec):
+    seen = set()
+    for i, choice in enumerate(spec.choices):
+        if i == right_index(spec):
+            continue
+        verdict = spec.check(i)
+        assert verdict.status == "wrong"
+        assert len(choice.feedback) > 40 and choice.feedback in verdict.message
+        seen.add(choice.feedback)
+    assert len(seen) == len(spec.choices) - 1
+
+
+def _notebook_chatter_problem():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((60, 3))
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    y = X @ np.array([2.0, -1.0, 0.0]) + 1.0 + 0.5 * rng.standard_normal(60)
+    return X, y
+
+
+def test_the_predictions_agree_with_the_mathematics():
+    """What each right choice claims, checked independently."""
+    # chatter-exact-zero: the notebook's problem, eta = 0.4, alpha = 1, w3 from 1.0, a written-out loop.
+    X, y = _notebook_chatter_problem()
+    n = len(y)
+    w, b, eta, alpha = np.array([0.0, 0.0, 1.0]), 0.0, 0.4, 1.0
+    A = np.column_stack([X, np.ones(n)])
+    assert eta < 2 / (2 / n * np.linalg.eigvalsh(A.T @ A)[-1])           # below the stable rate
+    for _ in range(150):
+        r = X @ w + b - y
+        w, b = w - eta * (2 / n * X.T @ r + alpha * np.sign(w)), b - eta * 2 / n * r.sum()
+        assert w[2] != 0.0
+    # l1-on-an-edge: rho = 0, c = (1.5, 1.3), t = 1: the optimum is (0.6, 0.4).
+    opt = constrained_optimum(quadratic_from_correlation(0.0, [1.5, 1.3]), 1.0, "l1")
+    np.testing.assert_allclose(opt, [0.6, 0.4], atol=1e-12)
+    grid = np.linspace(0, 1, 100_001)                                    # brute force on the edge w1 + w2 = 1
+    best = grid[np.argmin((grid - 1.5) ** 2 + (1 - grid - 1.3) ** 2)]
+    assert best == pytest.approx(0.6, abs=1e-5)
+    # spread-and-the-lasso: rescaling a feature by 1/1000 moves its entry to a 1000 times smaller alpha.
+    rng = np.random.default_rng(2)
+    Z = rng.normal(size=(200, 3))
+    t = Z @ np.array([1.0, 0.5, 0.25]) + rng.normal(size=200)
+    def entry_alpha(Zs, j):
+        for a in np.logspace(1, -6, 300):
+            if abs(Lasso(alpha=a, tol=1e-10, max_iter=100_000).fit(Zs, t).coef_[j]) > 1e-9:
+                return a
+        return 0.0
+    Zt = Z.copy()
+    Zt[:, 2] /= 1000.0
+    assert entry_alpha(Zt, 2) < entry_alpha(Z, 2) / 100
+    # ridge-zero-count: scikit-learn's ridge coefficient of s1 changes sign once between 0.5 and 1.5.
+    ds = data.load_diabetes(standardize=True)
+    s1 = list(ds.feature_names).index("s1")
+    lams = np.linspace(0.5, 1.5, 2001)
+    coef = np.array([Ridge(alpha=ds.n_samples * lam).fit(ds.X, ds.y).coef_[s1] for lam in lams[::50]])
+    assert coef[0] < 0 < coef[-1] and np.count_nonzero(np.diff(np.sign(coef))) == 1
+
+
+@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
+@pytest.mark.parametrize("nonsense", [9, -1, 1.5, "maybe", True])
+def test_nonsense_choices_get_a_clear_message(spec, nonsense):
+    verdict = spec.check(nonsense)
+    assert verdict.status == "invalid" and "option" in verdict.message
+
+
+@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
+def test_no_choice_is_not_answered_yet(spec):
+    assert spec.check(None).status == "unanswered"
+
+
+# ---------------------------------------------------------------------------- write the code
+
+
+def good_soft_threshold(v, t):
+    """Written out with Python's own numbers: independent of helpers.penalties."""
+    if np.ndim(v) == 0:
+        x = float(v)
+        return (1.0 if x > 0 else -1.0) * max(abs(x) - t, 0.0) if x != 0 else 0.0
+    return np.array([good_soft_threshold(x, t) for x in np.asarray(v, dtype=float)])
+
+
+def test_right_code_is_accepted_and_agrees_with_the_reference():
+    assert ex.WRITE_SOFT_THRESHOLD.check(good_soft_threshold).right
+    rng = np.random.default_rng(4)
+    v = rng.normal(size=50) * 3
+    np.testing.assert_array_equal(ex.soft_threshold_reference(v, 1.1), good_soft_threshold(v, 1.1))
+
+
+def test_the_worked_solution_passes_its_own_check():
+    code = ex.WRITE_SOFT_THRESHOLD.solution.split("<pre>")[1].split("</pre>")[0]
+    namespace = {"np": np}
+    exec(code, namespace)  # noqa: S102 - the course's own solution text
+    assert ex.WRITE_SOFT_THRESHOLD.check(namespace["soft_threshold"]).right
+
+
+def _no_clip(v, t):
+    v = np.asarray(v, dtype=float)
+    return np.sign(v) * (np.abs(v) - t)
+
+
+def _keeps_small_ones(v, t):
+    v = np.asarray(v, dtype=float)
+    return np.where(np.abs(v) > t, v - np.sign(v) * t, v)
+
+
+def _drops_the_sign(v, t):
+    return np.maximum(np.abs(np.asarray(v, dtype=float)) - t, 0.0)
+
+
+def _first_three(v, t):
+    v = np.asarray(v, dtype=float)
+    out = np.zeros(3)
+    for i in range(3):
+        out[i] = np.sign(v[i]) * max(abs(v[i]) - t, 0.0)
+    return out
+
+
+def _via_squares(v, t):
+    v = np.asarray(v, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.sign(v) * np.maximum(np.sqrt(v * v) - t, 0.0)
+
+
+def _sign_plus_at_zero(v, t):
+    v = np.asarray(v, dtype=float)
+    s = np.where(v >= 0, 1.0, -1.0)
+    return s * np.maximum(np.abs(v) - t, 0.0) + (t == 0) * (v == 0) * 1.0
+
+
+def _in_place(v, t):
+    v = np.asarray(v, dtype=float)
+    np.copysign(np.maximum(np.abs(v) - t, 0.0), v, out=v)
+    return v
+
+
+@pytest.mark.parametrize("wrong, case", [
+    (_no_clip, "positive entries, some below t"),
+    (_drops_the_sign, "negative entries"),
+    (_keeps_small_ones, "positive entries, some below t"),
+    (_first_three, "a longer vector (7 entries)"),
+    (_via_squares, "huge entries (1e300)"),
+    (lambda v, t: None, "positive entries, some below t"),
+])
+def test_wrong_code_fails_on_the_case_meant_to_catch_it(wrong, case):
+    verdict = ex.WRITE_SOFT_THRESHOLD.check(wrong)
+    assert verdict.status == "wrong" and f"({case})" in verdict.message, verdict.message
+
+
+def test_a_tie_is_caught():
+    def strict(v, t):
+        v = np.asarray(v, dtype=float)
+        return np.where(np.abs(v) >= t + 1e-9, np.sign(v) * (np.abs(v) - t), np.where(np.abs(v) < t, 0.0, v))
+    verdict = ex.WRITE_SOFT_THRESHOLD.check(strict)
+    assert verdict.status == "wrong" and "(ties: |v| = t exactly)" in verdict.message
+
+
+def test_changing_the_input_in_place_is_reported():
+    verdict = ex.WRITE_SOFT_THRESHOLD.check(_in_place)
+    assert verdict.status == "wrong" and "in place" in verdict.message
+
+
+@pytest.mark.parametrize("nonsense, status, words", [
+    (None, "unanswered", "Not answered yet"),
+    (3.0, "invalid", "not a function"),
+    ("def soft_threshold", "invalid", "not a function"),
+])
+def test_nonsense_code_gets_a_clear_message(nonsense, status, words):
+    verdict = ex.WRITE_SOFT_THRESHOLD.check(nonsense)
+    assert verdict.status == status and words in verdict.message
+
+
+def test_the_shipped_template_is_not_answered_yet():
+    def soft_threshold(v, t):
+        raise NotImplementedError("write this function")
+    assert ex.WRITE_SOFT_THRESHOLD.check(soft_threshold).status == "unanswered"
+
+
+def test_a_function_that_raises_is_reported_not_raised():
+    def broken(v, t):
+        return v.shape[5]
+    verdict = ex.WRITE_SOFT_THRESHOLD.check(broken)
+    assert verdict.status == "wrong" and "raised" in verdict.message
+
+
+def test_wrong_shape_is_reported():
+    verdict = ex.WRITE_SOFT_THRESHOLD.check(lambda v, t: np.array([1.0]))
+    assert verdict.status == "wrong" and "shape" in verdict.message
+
+
+# ---------------------------------------------------------------------------- widgets
+
+
+def test_every_exercise_becomes_a_widget_on_one_scoreboard():
+    board = Scoreboard("05 Sparsity")
+    shown = [exercise_widget(spec, board, namespace={}) for spec in ex.EXERCISES]
+    assert board.total == len(ex.EXERCISES) and board.right == 0
+    number = shown[ex.EXERCISES.index(ex.SKLEARN_LASSO_ALPHA)]
+    number.answer.value = "0.6"
+    assert number.check().status == "wrong"
+    number.answer.value = "0.3"
+    assert number.check().right and board.right == 1
+    code = shown[ex.EXERCISES.index(ex.WRITE_SOFT_THRESHOLD)]
+    assert code.check().status == "unanswered"                       # nothing defined yet
+    code.namespace = {"soft_threshold": good_soft_threshold}
+    assert code.check().right and board.right == 2
