@@ -296,7 +296,7 @@ class ConstantFitFigure:
             self.blitter.update()
 
 
-def pull_figure(residuals, delta: float = 1.0, *, labels=None, width: float = 8.4, height: float = 3.8):
+def pull_figure(residuals, delta: float = 1.0, *, labels=None, width: float = 8.0, height: float = 3.8):
     """Left: each loss's pull (d loss / d prediction) against the error e.
     Right: the pull of each data point at the given residuals, L2 against L1.
     """
@@ -343,7 +343,7 @@ def _residual_panel(ax, residuals: dict, labels, title: str, flagged=()) -> None
     ax.legend(loc="lower left", fontsize=9)
 
 
-def anscombe_figure(x, y, fits: dict, *, width: float = 8.4, height: float = 3.8):
+def anscombe_figure(x, y, fits: dict, *, width: float = 8.0, height: float = 3.8):
     """Anscombe III: the points with the L2 and L1 lines (left) and their residuals (right)."""
     fig, (left, right) = new_figure(width, height, ncols=2)
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
@@ -366,7 +366,7 @@ def anscombe_figure(x, y, fits: dict, *, width: float = 8.4, height: float = 3.8
     return fig
 
 
-def stackloss_figure(feature_names, coefs: dict, residuals: dict, flagged=(), *, width: float = 8.4,
+def stackloss_figure(feature_names, coefs: dict, residuals: dict, flagged=(), *, width: float = 8.0,
                      height: float = 3.8):
     """Stack loss: L2 and L1 coefficients side by side (left) and residuals per day (right)."""
     fig, (left, right) = new_figure(width, height, ncols=2, gridspec_kw={"width_ratios": [1, 1.6]})
@@ -391,7 +391,7 @@ def stackloss_figure(feature_names, coefs: dict, residuals: dict, flagged=(), *,
     return fig
 
 
-def held_out_figure(splits: dict, fits: dict, errors: dict, *, width: float = 8.4, height: float = 4.4):
+def held_out_figure(splits: dict, fits: dict, errors: dict, *, width: float = 8.0, height: float = 4.4):
     """One panel per generated data set: training points, held-out points (faint), the
     L2 and L1 lines and the line new data follow on average, titled with held-out RMSE.
 
