@@ -587,3 +587,20 @@ def test_readout_sits_between_the_sliders_and_the_figure(explorer):
     assert set(controls_row.children) == set(explorer.controls.values())
     assert readout is explorer.readout
     assert figure is explorer.fig.canvas or figure.__class__.__name__ == "Image"
+
+
+def test_no_curve_crosses_the_legend_of_the_optimizer_comparison(problem):
+    X, y = problem.X, problem.y
+    kw = dict(w0=W0, fit_intercept=False)
+    paths = {
+        "sgd_l2": opt.sgd(X, y, lr=0.1, steps=50, l2=0.3, **kw).weights,
+        "sgd_decay": opt.sgd(X, y, lr=0.1, steps=50, weight_decay=0.6, **kw).weights,
+        "adam_l2": opt.adam(X, y, lr=0.05, steps=600, l2=0.3, **kw).weights,
+        "adamw": opt.adam(X, y, lr=0.05, steps=600, weight_decay=0.6, **kw).weights,
+    }
+    fig = optimizer_comparison_figure(X, y, 0.3, paths, zoom=((0.95, 1.75), (0.1, 0.7)), step_marks=(400,))
+    assert len(fig.axes) == 2 and all(len(ax.child_axes) == 1 for ax in fig.axes)   # one inset each
+    assert legend_crossings(fig) == []
+    inset = fig.axes[1].child_axes[0]
+    marks = [line for line in inset.lines if line.get_marker() == "|"]
+    np.testing.assert_allclose(np.ravel(marks[0].get_data()), paths["adamw"][400])

@@ -122,15 +122,15 @@ CHATTER = ChoiceExercise(
             "$g = -1.46$ (smaller in size than $\\alpha$). Once the run has come close to $w_2 = 0$, "
             "what does its $w_2$ do, step after step?"),
     choices=(
-        Choice("It reaches 0 exactly and stays there.",
+        Choice("It reaches 0 exactly and stays there",
                "That is the notes' argument, that a constant push can bring a weight to 0. But a step of fixed "
                "size jumps over 0 instead of landing on it: the weight hits exactly 0.0 only by luck. Exact "
                "zeros need a clip or a proximal step (notebook 05)."),
-        Choice("It swings evenly around 0, about ηα = 0.2 up and 0.2 down.",
+        Choice("It swings evenly around 0, about ηα = 0.2 up and 0.2 down",
                "That is the picture when the loss does not pull on the weight (g ≈ 0, a useless feature). "
                "Here the loss pulls with |g| ≈ 1.46, so the steps on the two sides of 0 differ."),
-        Choice("It saw-tooths mostly above 0: one big jump up, then smaller steps down, and again.", ""),
-        Choice("It settles at the least-squares value of w₂, as if there were no penalty.",
+        Choice("It saw-tooths mostly above 0: one big jump up, then smaller steps down, and again", ""),
+        Choice("It settles at the least-squares value of w₂, as if there were no penalty",
                "The penalty does not fade near 0: above 0 it pulls down by ηα = 0.2 per step, more than the "
                "loss's push up of η|g| ≈ 0.15, so w₂ cannot rest above 0."),
     ),
@@ -149,14 +149,14 @@ BEYOND_STABLE = ChoiceExercise(
     prompt=("In the explorer below, the L2 run with $\\lambda = 0.5$ has the stable learning rate "
             "$\\eta_{\\max} = 2/h_{\\max} = 0.5$. Predict what the L2 run does at $\\eta = 0.6$, a little above it."),
     choices=(
-        Choice("It still converges, only more slowly.",
+        Choice("It still converges, only more slowly",
                "Slow convergence comes from a small η, where every factor 1 − ηh is close to +1. Above 2/h_max "
                "the factor of the steepest direction is below −1: each step makes the error larger in size."),
-        Choice("It jumps back and forth, each swing larger than the last, until it blows up.", ""),
-        Choice("It bounces between the same two points for ever.",
+        Choice("It jumps back and forth, each swing larger than the last, until it blows up", ""),
+        Choice("It bounces between the same two points for ever",
                "That happens exactly at η = 2/h_max, where the factor is −1. A little above, the factor is "
                "1 − 0.6 · 4 = −1.4, and every bounce is 40 % larger than the one before."),
-        Choice("It stops at a point away from the minimizer.",
+        Choice("It stops at a point away from the minimizer",
                "Gradient descent only stops where the gradient is 0, and for L2 that is the minimizer alone: "
                "anywhere else the step is not 0, so the run cannot stop there."),
     ),
@@ -175,11 +175,11 @@ PICKED_ERROR = ChoiceExercise(
             "that lowest validation MSE, what is the MSE of the same model on new data from the same "
             "source, on average over many data sets?"),
     choices=(
-        Choice("About the same: the validation set was not used to fit the weights.",
+        Choice("About the same: the validation set was not used to fit the weights",
                "It was not used for the weights, but it was used to choose λ: among 61 noisy estimates you "
                "kept the lowest, and the lowest of many noisy numbers is, on average, lower than the truth."),
-        Choice("Higher: the lowest of 61 noisy estimates tends to be a lucky one.", ""),
-        Choice("Lower: the validation set is small, so its errors run high.",
+        Choice("Higher: the lowest of 61 noisy estimates tends to be a lucky one", ""),
+        Choice("Lower: the validation set is small, so its errors run high",
                "A small set makes each estimate noisy in both directions, not high. Choosing the lowest "
                "of them is what biases the result, and it biases it downward."),
     ),
@@ -197,16 +197,16 @@ ADAMW_SAME = ChoiceExercise(
             "<code>weight_decay</code> $= 2\\lambda$, start from the same weights with the same learning "
             "rate. Do they take the same steps?"),
     choices=(
-        Choice("Yes: as for SGD, they are one update written two ways.",
+        Choice("Yes: as for SGD, they are one update written two ways",
                "For SGD they are (the penalty's gradient 2λw and the decay wd·w are the same step when "
                "wd = 2λ). Adam rescales the gradient per coordinate before stepping, and the two differ in "
                "what gets rescaled."),
         Choice("No: Adam rescales the penalty's gradient 2λw with the loss's, AdamW shrinks w outside "
-               "that rescaling.", ""),
-        Choice("No, only because AdamW uses a smaller learning rate.",
+               "that rescaling", ""),
+        Choice("No, only because AdamW uses a smaller learning rate",
                "Both use the same learning rate here. They differ in where the shrinkage enters: inside "
                "Adam's per-coordinate rescaling (L2 in the loss) or outside it (AdamW)."),
-        Choice("Yes at first, and they part only after many steps.",
+        Choice("Yes at first, and they part only after many steps",
                "They part from the first step: Adam's first step has size η in every coordinate whatever "
                "the gradient (L2 in the loss), while AdamW first shrinks w by η·wd·w and then takes that "
                "step."),

@@ -146,8 +146,7 @@ def _status_html(outcome: RunOutcome, steps: int) -> str:
         return (f'<b style="color:#b00020">diverged at step {outcome.diverged_at}</b>: '
                 "its curves stop at the last step before it")
     if outcome.status == "settled":
-        return (f"<b>settled</b>: its last {window} steps all lie within {SETTLED_TOL:g} "
-                "of the minimizer")
+        return f"<b>settled</b>: its last {window} steps all lie within {SETTLED_TOL:g} of the minimizer"
     if outcome.status == "approaching":
         return (f"<b>still approaching</b>: each of its last {window} steps ended closer; "
                 f"now {outcome.distance:.3f} from the minimizer")
@@ -181,22 +180,21 @@ def trajectory_readout(tables: TrajectoryTables, eta: float, alpha: float,
         outcomes[kind] = outcome
         name = "L1" if kind == "l1" else "L2"
         if kind == "l1":
-            head = (f'<b style="color:#D55E00">L1, α = {value:.2f}, η = {eta:.2f}</b><br>'
-                    f"each step pushes every non-zero weight toward 0 by ηα = {eta * value:.3f}")
-            bound = (f"The MSE part alone is stable for η &lt; {stable:.3f}; the sign steps "
-                     "(± ηα) come on top"
-                     + (", so this run stays bounded but need not settle." if eta < stable else "."))
+            head = (f'<b style="color:#D55E00">L1, α = {value:.2f}, η = {eta:.2f}</b>: '
+                    f"pushes every non-zero weight toward 0 by ηα = {eta * value:.3f} a step")
+            bound = (f"The MSE part alone is stable for η &lt; {stable:.3f}; the ± ηα kicks come on top"
+                     + (": bounded, but need not settle." if eta < stable else "."))
         else:
             factor = shrinkage_factor(eta, value)
-            flip = (' <b style="color:#b00020">&lt; 0: the decay part flips the sign every step</b>'
+            flip = (' <b style="color:#b00020">&lt; 0: flips the sign every step</b>'
                     if factor < 0 else "")
-            head = (f'<b style="color:#0072B2">L2, λ = {value:.2f}, η = {eta:.2f}</b><br>'
-                    f"shrink factor 1 − 2ηλ = {factor:.3f}{flip}")
+            head = (f'<b style="color:#0072B2">L2, λ = {value:.2f}, η = {eta:.2f}</b>: shrink factor '
+                    f"1 − 2ηλ = {factor:.3f}{flip}")
             bound = f"L2 converges from any start exactly when η &lt; {stable:.3f} (= 2/h<sub>max</sub>)."
-        end = (f"<br>after {tables.steps} steps w = {_fmt(weights[-1])}, minimizer {_fmt(optimum)}"
+        end = (f"<br>after {tables.steps} steps w = {_fmt(weights[-1])}; minimizer {_fmt(optimum)}"
                if diverged_at < 0 else "")
         cells.append(f'<div class="course-04-readout-{kind}" style="flex:1 1 0;min-width:300px;'
-                     f'padding-right:10px">{head}{end}<br>{_status_html(outcome, tables.steps)}'
+                     f'padding-right:12px">{head}{end}<br>{_status_html(outcome, tables.steps)}'
                      f'<br><span style="color:#555">{bound}</span></div>')
         if outcome.status == "diverged":
             notices.append(f"{name} run diverged at step {diverged_at}: η = {eta:.2f} is beyond "
@@ -209,7 +207,8 @@ def trajectory_readout(tables: TrajectoryTables, eta: float, alpha: float,
                                              else "is moving away")
                            + f": after {tables.steps} steps it is {outcome.distance:.2f} from the "
                            f"minimizer, farther than where it started ({outcome.start_distance:.2f}).")
-    html = '<div style="display:flex;flex-wrap:wrap;line-height:1.35">' + "".join(cells) + "</div>"
+    html = ('<div style="display:flex;flex-wrap:wrap;line-height:1.3;font-size:13px">'
+            + "".join(cells) + "</div>")
     return html, notices, outcomes
 
 
@@ -238,20 +237,20 @@ class TrajectoryExplorer(CourseWidget):
         self.plot = TrajectoryFigure(steps=steps, limit=limit, start=self.tables.w0)
         self.outcomes = {}
 
-        def slider(name, value, bounds, description):
+        def slider(name, value, bounds, description, width):
             control = widgets.FloatSlider(value=value, min=bounds[0], max=bounds[1], step=bounds[2],
                                           description=description, readout_format=".2f",
                                           continuous_update=True, style=SLIDER_STYLE,
-                                          layout=widgets.Layout(width="280px"))
+                                          layout=widgets.Layout(width=f"{width}px"))
             control.add_class(f"course-04-{name}")
             return control
 
         controls = {
-            "alpha": slider("alpha", alpha, l1_stops, "α (L1)"),
-            "lam": slider("lam", lam, l2_stops, "λ (L2)"),
-            "eta": slider("eta", eta, eta_stops, "η (learning rate)"),
+            "alpha": slider("alpha", alpha, l1_stops, "α (L1)", 250),
+            "lam": slider("lam", lam, l2_stops, "λ (L2)", 250),
+            "eta": slider("eta", eta, eta_stops, "η (learning rate)", 320),
         }
-        readout = widgets.HTML(layout=widgets.Layout(width="850px"))
+        readout = widgets.HTML(layout=widgets.Layout(width="830px"))
         readout.add_class("course-04-readout")
         body = widgets.VBox([
             widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap")),

@@ -1,4 +1,5 @@
-"""04_weight_decay in real JupyterLab + Chromium: every slider, by mouse and by keys.
+"""04_weight_decay in real JupyterLab + Chromium: every slider by mouse and by keys, a slider and
+its result on screen together at 1400x1000, the scenes, and one exercise of each kind.
 
 Screenshots of each widget before and after go to artifacts/screens/04/.
 """
@@ -52,6 +53,8 @@ def test_04_runs_and_renders_every_widget(notebook):
     counts = lab.widget_counts(page)
     assert counts["figures"] >= 3          # trajectories, overfitting, SGD vs Adam
     assert counts["sliders"] >= 4          # alpha, lambda, eta, overfitting lambda
+    assert page.locator(".course-exercise").count() == 8
+    assert "0 of 8" in lab.scoreboard_text(page)
     for css in (EXPLORER, OVERFIT, "course-04-alpha", "course-04-lam", "course-04-eta",
                 "course-04-overfit-lam"):
         assert lab.find_widget(page, css).count() == 1, css
@@ -145,8 +148,133 @@ def test_04_overfitting_slider_by_mouse_and_keys(notebook):
         keyed, keyed_text = overfit_lambda(page)
         assert keyed == pytest.approx(shown(page, ".course-04-overfit-lam"), rel=0.01), keyed_text
         assert keyed == pytest.approx(moved * 10 ** (0.1 * presses), rel=0.02), (presses, keyed_text)
-        assert "test MSE" in keyed_text
+        assert "validation MSE" in keyed_text and "test" not in keyed_text
         moved = keyed
     assert lab.wait_canvas_change(page, widget, after) != after
     shot(page, OVERFIT, "overfitting-moved")
     assert lab.cell_errors(page) == []
+
+
+# ---------------------------------------------------------------------------
+# Issue 14 item 10: a slider and its result on screen together
+
+
+def box(locator):
+    b = locator.bounding_box()
+    assert b is not None, "not rendered"
+    return b
+
+
+def test_04_sliders_readout_and_figure_fit_one_screen_at_1400x1000(notebook):
+    page = notebook(NOTEBOOK)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    lab.settle(page)
+    explorer = lab.find_widget(page, EXPLORER)
+    # A learner scrolls the explorer into view once: its top at the top of the notebook panel.
+    explorer.evaluate("e => e.scrollIntoView({block: 'start'})")
+    lab.settle(page)
+    whole = box(explorer)
+    assert whole["height"] <= 1000 - 100, f"the trajectory explorer is {whole['height']:.0f} px tall"
+    for name in ("alpha", "lam", "eta"):
+        slider = explorer.locator(f".course-04-{name}").first
+        before = lab.text_of(readout(page))
+        lab.slider_keys(page, f".course-04-{name}", "ArrowRight", 1)
+        lab.settle(page)
+        wait_readout(page)
+        assert lab.text_of(readout(page)) != before
+        # The slider just moved, its readout and the whole figure are in the window, unscrolled.
+        for what, part in (("slider", slider), ("readout", readout(page)),
+                           ("figure", lab.image_canvas(explorer))):
+            b = box(part)
+            assert b["y"] >= 0 and b["y"] + b["height"] <= 1000, f"{what} off screen after moving {name}: {b}"
+        lab.slider_keys(page, f".course-04-{name}", "ArrowLeft", 1)
+        lab.settle(page)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / "trajectory-1400x1000.png"))
+
+
+# ---------------------------------------------------------------------------
+# Scenes (issue 11) and exercises (issue 10)
+
+
+def test_04_scenes_set_the_sliders_and_the_figure(notebook):
+    page = notebook(NOTEBOOK)
+    explorer = lab.find_widget(page, EXPLORER)
+    message = explorer.locator(".course-message")
+    before = lab.canvas_png_hash(explorer)
+    lab.click_scene(page, EXPLORER, "beyond the stable η")
+    lab.settle(page)
+    assert (shown(page, ".course-04-lam"), shown(page, ".course-04-eta")) == pytest.approx((0.5, 0.6))
+    wait_readout(page)
+    text = lab.wait_contains(page, message, "L2 run diverged at step")
+    assert re.search(r"L2 run diverged at step \d+: η = 0.60 is beyond the stable rate 0.500", text), text
+    assert lab.wait_canvas_change(page, explorer, before) != before
+    shot(page, EXPLORER, "scene-beyond-stable")
+
+    # The state of issue 14 item 5: the L1 readout tells the truth about the run on screen.
+    lab.click_scene(page, EXPLORER, "L1 at η = 0.6, α = 2")
+    lab.settle(page)
+    text = wait_readout(page)
+    assert "does not settle" in text and "7.68 to 9.31 from the minimizer" in text, text
+    assert "L1 run does not settle" in lab.wait_contains(page, message, "L1 run does not settle")
+    shot(page, EXPLORER, "scene-l1-flails")
+    # The learner moves on from a scene: one key press on eta.
+    lab.slider_keys(page, ".course-04-eta", "ArrowLeft", 1)
+    lab.settle(page)
+    assert shown(page, ".course-04-eta") == pytest.approx(0.55)
+    wait_readout(page)
+
+    overfit = lab.find_widget(page, OVERFIT)
+    before = lab.canvas_png_hash(overfit)
+    lab.click_scene(page, OVERFIT, "λ = 100")
+    lam, text = overfit_lambda(page)
+    assert lam == pytest.approx(100.0) and "validation MSE" in text
+    assert lab.wait_canvas_change(page, overfit, before) != before
+    shot(page, OVERFIT, "scene-lambda-100")
+    assert lab.cell_errors(page) == []
+
+
+def test_04_exercises_of_each_kind_wrong_then_right(notebook):
+    page = notebook(NOTEBOOK)
+    assert "0 of 8" in lab.scoreboard_text(page)
+    # Compute by hand: one L1 step from w = 0 (sign(0) taken as 1, then right).
+    key = "04-l1-step-by-hand"
+    assert "Not answered yet" in lab.feedback_text(page, key)
+    lab.type_number(page, key, "0.03")
+    wrong = lab.click_check(page, key)
+    assert "✗" in wrong and "sign(0) = 1" in wrong, wrong
+    lab.element_screenshot(lab.exercise(page, key), SCREENS / "exercise-compute-wrong.png")
+    lab.type_number(page, key, "0.08")
+    assert lab.click_check(page, key).startswith("✓ Right")
+    lab.element_screenshot(lab.exercise(page, key), SCREENS / "exercise-compute-right.png")
+
+    # Predict, then reveal: Check sets the explorer to the chatter scene.
+    key = "04-chatter"
+    lab.pick_choice(page, key, "It reaches 0 exactly and stays there")
+    wrong = lab.click_check(page, key)
+    assert "✗" in wrong and "only by luck" in wrong, wrong
+    lab.settle(page)
+    assert (shown(page, ".course-04-alpha"), shown(page, ".course-04-eta")) == pytest.approx((2.0, 0.1))
+    assert "does not settle" in wait_readout(page)
+    lab.element_screenshot(lab.exercise(page, key), SCREENS / "exercise-predict-wrong.png")
+    lab.pick_choice(page, key, "It saw-tooths mostly above 0: one big jump up, then smaller steps down, and again")
+    assert lab.click_check(page, key).startswith("✓ Right")
+    shot(page, EXPLORER, "explorer-revealed-chatter")
+
+    # Write the code: l1_step with sign(0) taken as 1, then right.
+    key = "04-write-l1-step"
+    assert "Not answered yet" in lab.click_check(page, key)
+    lab.write_cell(page, "def l1_step", "def l1_step(w, g, eta, alpha):\n"
+                                        "    return w - eta * (g + alpha * np.where(w >= 0, 1.0, -1.0))\n")
+    wrong = lab.click_check(page, key)
+    assert "Case 2 (weights at exactly 0)" in wrong and "np.sign" in wrong, wrong
+    lab.element_screenshot(lab.exercise(page, key), SCREENS / "exercise-code-wrong.png")
+    lab.write_cell(page, "def l1_step", "def l1_step(w, g, eta, alpha):\n"
+                                        "    return w - eta * (g + alpha * np.sign(w))\n")
+    assert lab.click_check(page, key).startswith("✓ Right")
+    assert "3 of 8" in lab.wait_contains(page, page.locator(".course-scoreboard"), "3 of 8")
+    solution = lab.exercise(page, "04-ridge-alpha").locator(".course-solution")
+    assert not solution.is_visible()
+    lab.exercise(page, "04-ridge-alpha").locator(".course-solution-toggle").click()
+    assert lab.wait_for(page, solution.is_visible, bool)
+    lab.element_screenshot(page.locator(".course-scoreboard"), SCREENS / "scoreboard.png")
