@@ -11,6 +11,12 @@ import os
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# No per-example deadline: on a loaded 2-core machine (CI, or a learner's laptop) one
+# example can take longer than hypothesis's default 200 ms; correctness is what is tested.
+settings.register_profile("course", deadline=None)
+settings.load_profile("course")
 
 
 def pytest_configure(config):
