@@ -294,3 +294,58 @@ def test_specs_are_the_right_types():
     assert all(isinstance(s, NumberExercise) for s in NUMBERS)
     assert all(isinstance(s, ChoiceExercise) for s in CHOICES)
     assert all(isinstance(s, CodeExercise) for s in CODES)
+
+
+# ---------------------------------------------------------------------------- review fixes
+
+
+@pytest.mark.parametrize("spec, wrong", [
+    (ex.WRITE_L1_NORM, lambda x: float(abs(x).sum())),      # abs() of a list: TypeError on case 1
+    (ex.WRITE_L1_NORM, lambda x: float(x.sum())),           # a list has no .sum(): AttributeError
+    (ex.WRITE_L2_NORM, lambda x: float((x ** 2).sum() ** 0.5)),
+])
+def test_code_that_fails_on_a_plain_list_gets_the_list_hint(spec, wrong):
+    verdict = spec.check(wrong)
+    assert verdict.status == "wrong" and "Case 1 " in verdict.message
+    assert "np.asarray" in verdict.message and "plain list" in verdict.message, verdict.message
+    assert spec.cases[0].hint not in verdict.message        # not the first case's unrelated hint
+
+
+def test_the_list_hint_is_only_for_list_inputs():
+    def fine_on_lists_only(x):
+        if isinstance(x, np.ndarray):
+            raise TypeError("no arrays here")
+        return float(sum(abs(v) for v in x))
+
+    verdict = ex.WRITE_L1_NORM.check(fine_on_lists_only)
+    assert verdict.status == "wrong" and "(huge entries (1e300))" in verdict.message
+    assert "plain list" not in verdict.message and ex.WRITE_L1_NORM.cases[-1].hint in verdict.message
+    # A wrong value on a list keeps the case's own hint.
+    verdict = ex.WRITE_L1_NORM.check(lambda x: float(np.sum(x)))
+    assert ex.WRITE_L1_NORM.cases[0].hint in verdict.message and "plain list" not in verdict.message
+
+
+def test_exercises_are_listed_in_the_order_the_notebook_asks_them():
+    import json
+    import re
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).parents[1] / "notebooks" / "01_norm.ipynb").read_text())["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    asked = re.findall(r"exercise_widget\(ex\.([A-Z0-9_]+)", code)
+    assert asked == [name for spec in ex.EXERCISES for name in ex.__all__ if getattr(ex, name) is spec]
+    assert ex.__doc__.index("write-l1-norm") < ex.__doc__.index("write-l2-norm") < ex.__doc__.index("linf-by-hand")
+
+
+def test_l2_why_says_small_squares_still_underflow_harmlessly():
+    x = np.array([1.0, 1e-170])
+    scaled = x / np.max(np.abs(x))
+    assert scaled[1] > 0 and scaled[1] ** 2 == 0.0          # the small square underflows ...
+    assert ex.WRITE_L2_NORM.reference(x) == math.hypot(*x) == 1.0   # ... and changes nothing
+    assert "still underflow" in ex.WRITE_L2_NORM.why
+
+
+def test_convex_is_defined_where_the_feedback_uses_it():
+    why = ex.UNIT_BALL_P_HALF.why
+    assert why.index("convex when") < why.index("chord")
+    assert r"\|x\|_1" in ex.NORM_ORDER.prompt and r"\|x\|_\infty" in ex.NORM_ORDER.prompt

@@ -90,11 +90,13 @@ def test_positivity(x, p):
     assert (size == 0) == (not np.any(x))
 
 
+@settings(deadline=None)  # a shared 2-core machine: slow examples are load, not bugs
 @given(vectors, any_order, st.floats(-1e3, 1e3).filter(lambda c: abs(c) > 1e-3))
 def test_absolute_homogeneity(x, p, c):
     assert lp_norm(c * x, p) == pytest.approx(abs(c) * lp_norm(x, p), rel=1e-10, abs=1e-300)
 
 
+@settings(max_examples=200, deadline=None)  # the notebook says: a couple of hundred random vectors
 @given(vector_pairs, orders_at_least_one)
 def test_triangle_inequality_for_p_at_least_one(pair, p):
     x, y = pair
@@ -106,6 +108,7 @@ def test_triangle_inequality_for_p_at_least_one(pair, p):
     )
 
 
+@settings(max_examples=200, deadline=None)  # the notebook says: a couple of hundred random vectors
 @given(vectors)
 def test_inequalities_between_norms(x):
     """||x||_inf <= ||x||_2 <= ||x||_1 <= sqrt(n) ||x||_2 for every x (moved here from the
@@ -131,6 +134,7 @@ def test_equal_sizes_make_the_last_one_an_equality(n, size):
     assert l1_norm(x) == pytest.approx(math.sqrt(n) * l2_norm(x), rel=1e-12)
 
 
+@settings(max_examples=200, deadline=None)  # the notebook says: a couple of hundred random vectors
 @given(vectors)
 def test_l1_over_l2_lies_between_1_and_sqrt_of_the_count(x):
     """1 <= ||x||_1 / ||x||_2 <= sqrt(L0(x)) (Cauchy-Schwarz on the non-zero entries)."""
@@ -139,6 +143,7 @@ def test_l1_over_l2_lies_between_1_and_sqrt_of_the_count(x):
     assert 1 - 1e-12 <= ratio <= math.sqrt(np.count_nonzero(x)) * (1 + 1e-12)
 
 
+@settings(max_examples=200, deadline=None)  # the notebook says: a couple of hundred random vectors
 @given(vectors, st.floats(0.5, 20.0), st.floats(0.5, 20.0))
 def test_lp_norm_decreases_with_p(x, p, q):
     low, high = sorted((p, q))
@@ -273,3 +278,35 @@ def test_the_sphere_alone_is_never_convex(p):
     midpoint = (np.array([1.0, 0.0]) + np.array([-1.0, 0.0])) / 2
     assert lp_norm(midpoint, p) == 0.0            # not on the edge ...
     assert in_unit_ball(midpoint, p)              # ... but in the ball
+
+
+def test_the_property_tests_quoted_by_the_notebook_sample_two_hundred_vectors():
+    for test in [test_triangle_inequality_for_p_at_least_one, test_inequalities_between_norms,
+                 test_l1_over_l2_lies_between_1_and_sqrt_of_the_count, test_lp_norm_decreases_with_p]:
+        assert test._hypothesis_internal_use_settings.max_examples == 200, test.__name__
+
+
+@given(vector_pairs, st.floats(0.05, 0.99))
+def test_lp_below_one_is_a_quasi_norm_with_constant_2_to_the_1_over_p_minus_1(pair, p):
+    """||x + y||_p <= K (||x||_p + ||y||_p) with K = 2^(1/p - 1), against the sum written out."""
+    x, y = pair
+
+    def size(v):
+        return math.fsum(abs(float(t)) ** p for t in v) ** (1 / p)
+
+    K = 2 ** (1 / p - 1)
+    assert size(x + y) <= K * (size(x) + size(y)) * (1 + 1e-9) + 1e-300
+    # e1, e2 reach it: K cannot be smaller.
+    assert size([1.0, 1.0]) == pytest.approx(K * (size([1.0, 0.0]) + size([0.0, 1.0])), rel=1e-12)
+
+
+def test_sparser_is_not_always_cheaper_in_l1_at_the_same_l2_length():
+    """Only the upper bound sqrt(k) ||x||_2 falls with k: a 2-sparse vector can have a larger L1 size
+    than a 4-sparse one of the same L2 length."""
+    a = np.array([0.99, math.sqrt(1 - 0.99 ** 2), 0.0, 0.0])
+    b = np.array([1.0, 0.001, 0.001, 0.001])
+    b = b / np.linalg.norm(b)
+    assert np.linalg.norm(a) == pytest.approx(1.0) and np.linalg.norm(b) == pytest.approx(1.0)
+    assert np.count_nonzero(a) == 2 < np.count_nonzero(b) == 4
+    assert l1_norm(a) > l1_norm(b) + 0.1
+    assert l1_norm(a) <= math.sqrt(2) and l1_norm(b) <= math.sqrt(4)

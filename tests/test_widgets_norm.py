@@ -392,6 +392,14 @@ def test_each_norm_scene_gives_what_its_label_promises():
     assert abs(x[0]) == abs(x[1]) > 0
     sizes = numpy_sizes(x)
     assert sizes["L1"] == pytest.approx(np.sqrt(2) * sizes["L2"], rel=1e-12)
+    # What is largest on a diagonal is the RATIO L1/L2 (|cos t| + |sin t| <= sqrt 2 on a fine grid of
+    # directions), not the gap L1 - L2: (3, 3) has gap 6 - sqrt 18 = 1.757 < 2 = 7 - 5 for (3, 4).
+    t = np.linspace(0.0, 2 * np.pi, 100_001)
+    assert np.max(np.abs(np.cos(t)) + np.abs(np.sin(t))) <= np.sqrt(2) * (1 + 1e-15)
+    assert sizes["L1"] / sizes["L2"] >= np.max(np.abs(np.cos(t)) + np.abs(np.sin(t))) * (1 - 1e-15)
+    assert sizes["L1"] - sizes["L2"] < numpy_sizes((3.0, 4.0))["L1"] - numpy_sizes((3.0, 4.0))["L2"]
+    note = next(s.note for s in w.scenes if s.label == "on a diagonal")
+    assert "ratio" in note and "gap" not in note
 
     w.apply_scene("p = 1: diamond")
     edge = np.asarray(w.plot.ball.get_data())

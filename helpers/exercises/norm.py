@@ -1,31 +1,86 @@
 """Exercises of notebook 01_norm: what counts as right, and what each common wrong answer means.
 
 Math layer (no widgets); the notebook shows each with ``helpers.widgets.exercises.exercise_widget``.
-One constant per exercise, in the order the notebook asks them, and ``EXERCISES``.
+One constant per exercise and ``EXERCISES``, in the order the notebook asks them (a test checks it):
 
 | key | kind | objective practised |
 |---|---|---|
+| ``write-l1-norm`` | code | compute a norm with code |
+| ``write-l2-norm`` | code | compute L2 with code that survives huge and tiny entries |
 | ``linf-by-hand`` | compute | compute L∞ by hand |
 | ``norm-order`` | predict | the chain ‖x‖∞ ≤ ‖x‖₂ ≤ ‖x‖₁ |
 | ``unit-ball-p-half`` | predict | picture the unit ball for each p |
-| ``write-l1-norm`` | code | compute a norm with code |
 | ``l0-breaks`` | predict | why L0 is not a norm |
 | ``lp-half-by-hand`` | compute | compute Lp by hand; why p < 1 is not a norm |
-| ``write-l2-norm`` | code | compute L2 with code that survives huge and tiny entries |
 | ``which-size`` | predict | which size for which job |
+
+The two code exercises are ``ListAwareCodeExercise``: their cases pass plain lists, and a function
+that fails on a list with TypeError or AttributeError (``abs(x).sum()``, ``x.sum()``) is told about
+lists, not given the hint of the case it happened to fail first.
 """
 
 from __future__ import annotations
 
+import copy
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from helpers.exercises import Case, Choice, ChoiceExercise, CodeExercise, Mistake, NumberExercise
+from helpers.exercises import (
+    WRONG,
+    Case,
+    Choice,
+    ChoiceExercise,
+    CodeExercise,
+    Mistake,
+    NumberExercise,
+    Verdict,
+    _show,
+    _show_args,
+)
 from helpers.norms import l1_norm, l2_norm
 
-__all__ = ["LINF_BY_HAND", "NORM_ORDER", "UNIT_BALL_P_HALF", "WRITE_L1_NORM", "L0_BREAKS",
+__all__ = ["ListAwareCodeExercise", "LINF_BY_HAND", "NORM_ORDER", "UNIT_BALL_P_HALF", "WRITE_L1_NORM", "L0_BREAKS",
            "LP_HALF_BY_HAND", "WRITE_L2_NORM", "WHICH_SIZE", "EXERCISES"]
+
+LIST_HINT = ("A plain list has no .sum(), and abs() or ** do not work on it: convert first with "
+             "np.asarray(x, dtype=float), or use np.abs / np.sum, which accept lists.")
+
+
+@dataclass(frozen=True)
+class ListAwareCodeExercise(CodeExercise):
+    """A code exercise whose cases pass plain lists: the hint follows the error, not the case.
+
+    If the first case the learner's function fails is a case with a list argument, and the function
+    raised TypeError or AttributeError there, the learner gets ``list_hint`` (convert with
+    np.asarray) instead of that case's own hint, which is about something else.
+    """
+
+    list_hint: str = LIST_HINT
+
+    def check(self, function) -> Verdict:
+        verdict = super().check(function)
+        if verdict.status != WRONG or not callable(function):
+            return verdict
+        name = self.function_name
+        for number, case in enumerate(self.cases, start=1):
+            expected = self.reference(*copy.deepcopy(case.args))
+            try:
+                with np.errstate(all="ignore"):
+                    got = function(*copy.deepcopy(case.args))
+            except (TypeError, AttributeError) as error:
+                if not any(isinstance(arg, list) for arg in case.args):
+                    return verdict
+                return Verdict(WRONG, f"Case {number} ({case.label}): {name}({_show_args(case.args)}) raised "
+                                      f"{type(error).__name__}: {error}. Expected {_show(expected)}. "
+                                      f"{self.list_hint}")
+            except Exception:
+                return verdict
+            if got is None or self._compare(got, expected):
+                return verdict
+        return verdict
+
 
 LINF_VECTOR = (2.0, -7.0, 5.0, -1.0)
 
@@ -52,7 +107,7 @@ LINF_BY_HAND = NumberExercise(
 NORM_ORDER = ChoiceExercise(
     key="norm-order",
     prompt=r"Without computing anything: for a vector with at least two non-zero entries, which of "
-           r"its sizes is the <b>largest</b>?",
+           r"$\|x\|_1$, $\|x\|_2$, $\|x\|_\infty$ is the <b>largest</b>?",
     choices=(
         Choice(r"‖x‖₂, the straight line",
                "The squares make big entries count more, but the square root undoes that: the straight "
@@ -92,8 +147,9 @@ UNIT_BALL_P_HALF = ChoiceExercise(
     ),
     answer=3,
     why=r"The axis points (±1, 0), (0, ±1) still have size 1, but (0.5, 0.5) has size 2: the edge "
-        r"caves in between the axes. The ball is not convex (the chord from (1, 0) to (0, 1) leaves "
-        r"it), and that is the triangle inequality failing: p = 1/2 gives no norm.",
+        r"caves in between the axes. The ball is not convex (a set is convex when the straight "
+        r"segment between any two of its points stays inside it; the chord from (1, 0) to (0, 1) leaves "
+        r"this ball), and that is the triangle inequality failing: p = 1/2 gives no norm.",
     solution=r"On the diagonal, $\|(t, t)\|_{1/2} = (2\sqrt{t})^2 = 4t$, so the edge crosses the "
              r"diagonal at $t = 1/4$: the point $(0.25, 0.25)$, much closer to the origin than the "
              r"diamond's $(0.5, 0.5)$. The axis points stay at distance 1: a star.",
@@ -108,7 +164,7 @@ def _course_l2(x) -> float:
     return l2_norm(x)
 
 
-WRITE_L1_NORM = CodeExercise(
+WRITE_L1_NORM = ListAwareCodeExercise(
     key="write-l1-norm",
     prompt=r"Write <code>l1_norm(x)</code>: it takes a vector (a list or a numpy array) and returns "
            r"$\|x\|_1$ as a number. Edit the cell above, run it, then press Check.",
@@ -123,7 +179,7 @@ WRITE_L1_NORM = CodeExercise(
         Case(([1.0, -2.0, 3.0, -4.0, 5.0, -6.0, 7.0],), "a longer vector (7 entries)",
              "Add over every entry, whatever the length: a loop or np.sum, not x[0] + x[1]."),
         Case(([-1, 2, -3],), "whole numbers in a list",
-             "A plain list has no .sum() or abs(): use np.abs(x) or a loop over its entries."),
+             "Whole numbers count like floats: the same code must work on a list of ints."),
         Case((np.array([1e300, -1e300, 5e299]),), "huge entries (1e300)",
              "Add the absolute values directly; a detour through squares overflows to inf for 1e300."),
     ),
@@ -174,7 +230,7 @@ LP_HALF_BY_HAND = NumberExercise(
              r"$\|(1, 1)\|_{1/2} = 2^2 = 4$.",
 )
 
-WRITE_L2_NORM = CodeExercise(
+WRITE_L2_NORM = ListAwareCodeExercise(
     key="write-l2-norm",
     prompt=r"Write <code>l2_norm(x)</code>, returning $\|x\|_2$ as a number. The checker tries huge "
            r"entries (1e200) and tiny ones (1e-200) too: floats stop near 1.8e308 and below about "
@@ -205,8 +261,10 @@ WRITE_L2_NORM = CodeExercise(
              r"    return float(largest * np.sqrt(np.sum(scaled ** 2)))</pre>"
              r"Python's <code>math.hypot(*x)</code> scales the same way; <code>np.linalg.norm(x)</code> "
              r"does not, and returns inf for (1e200, 1e200).",
-    why="Scaling by the largest entry keeps every square between 0 and 1, so nothing overflows or "
-        "underflows; the course's helpers.norms does the same.",
+    why="Scaling by the largest entry keeps every square between 0 and 1, so nothing overflows, and the "
+        "largest entry's square is exactly 1, so the sum cannot underflow to 0. Squares of entries far below "
+        "the largest (under about 1e-154 times it) still underflow, harmlessly: next to that 1 they would "
+        "be lost in rounding anyway. The course's helpers.norms does the same.",
     rtol=1e-12,
     atol=0.0,
 )
@@ -232,5 +290,5 @@ WHICH_SIZE = ChoiceExercise(
              r"i.e. $\|d\|_\infty \leq 0.1$.",
 )
 
-EXERCISES = (LINF_BY_HAND, NORM_ORDER, UNIT_BALL_P_HALF, WRITE_L1_NORM, L0_BREAKS, LP_HALF_BY_HAND,
-             WRITE_L2_NORM, WHICH_SIZE)
+EXERCISES = (WRITE_L1_NORM, WRITE_L2_NORM, LINF_BY_HAND, NORM_ORDER, UNIT_BALL_P_HALF, L0_BREAKS,
+             LP_HALF_BY_HAND, WHICH_SIZE)

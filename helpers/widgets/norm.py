@@ -38,7 +38,7 @@ NORM_SCENES = (
     Scene("on an axis", {"x1": 4.0, "x2": 0.0},
           note="one non-zero entry: the taxicab path is the straight line"),
     Scene("on a diagonal", {"x1": 3.0, "x2": 3.0},
-          note="equal entries: the largest gap between L1 and L2"),
+          note="equal entries: L1/L2 = √2, the largest ratio in 2-D"),
     Scene("p = 1: diamond", {"p": 1.0}, note="the L1 ball; its corners sit on the axes"),
     Scene("p = 0.5: not a norm", {"p": 0.5},
           note="the ball caves in; the chord's midpoint leaves it"),
