@@ -14,7 +14,8 @@ def pytest_configure(config):
     base = config.option.basetemp
     if base and Path(base).name == ".pytest-tmp":
         root = Path(base)
-        for old in root.glob("run-*") if root.is_dir() else ():
+        root.mkdir(parents=True, exist_ok=True)  # pytest makes only the last folder of --basetemp
+        for old in root.glob("run-*"):
             if not _alive(old.name.removeprefix("run-")):
                 shutil.rmtree(old, ignore_errors=True)
         config.option.basetemp = str(root / f"run-{os.getpid()}")
