@@ -15,6 +15,7 @@ import re  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backend_bases import LocationEvent  # noqa: E402
 from sklearn.linear_model import Lasso, Ridge  # noqa: E402
 from traitlets import TraitError  # noqa: E402
 
@@ -205,6 +206,23 @@ def test_geometry_drag_released_outside_keeps_figure_and_sliders_together():
     np.testing.assert_allclose(widget.state["center"], (1.0, -1.0), atol=1e-9)
     assert (widget.controls["c1"].value, widget.controls["c2"].value) == pytest.approx((1.0, -1.0))
     _check_geometry(widget, (1.0, -1.0), 0.3, 1.2)
+
+
+def test_geometry_drag_ends_when_the_mouse_leaves_the_figure():
+    """The browser sends no release outside the figure; leaving it ends the drag, so the sliders
+    catch up at once instead of when the mouse comes back."""
+    widget = ws.build_geometry_explorer(rho=0.3, center=(2.0, 0.7), budget=1.2)
+    ax = widget.plot.axes[0]
+    drag(ax, start=(2.0, 0.7), end=(-1.0, -0.5), steps=3, release=False)
+    assert widget.state["dragging"]
+    LocationEvent("figure_leave_event", widget.fig.canvas, -10.0, 50.0)._process()
+    assert not widget.state["dragging"]
+    assert (widget.controls["c1"].value, widget.controls["c2"].value) == pytest.approx((-1.0, -0.5))
+    _check_geometry(widget, (-1.0, -0.5), 0.3, 1.2)
+    move(ax, (2.0, 2.0), held=True)                       # coming back, even with the button down: no drag
+    _check_geometry(widget, (-1.0, -0.5), 0.3, 1.2)
+    widget.controls["c2"].value = 0.25                    # the sliders work at once
+    _check_geometry(widget, (-1.0, 0.25), 0.3, 1.2)
 
 
 def test_geometry_grab_radius_is_larger_than_the_dot():

@@ -257,8 +257,10 @@ class GeometryExplorer(CourseWidget):
     Sliders: the budget t, the correlation rho of the two (standardized) features,
     and the least-squares point (c1, c2), which can also be dragged (white dot) on
     either panel. While it is dragged only the figure and the readout follow; the
-    c1, c2 sliders catch up when the drag ends (also when the button is let go
-    outside the figure).
+    c1, c2 sliders catch up when the drag ends. A drag ends when the button is let
+    go, and also when the mouse leaves the figure: the browser sends no release
+    outside it, so without this the sliders would lag behind until the mouse came
+    back.
 
     Attributes (besides CourseWidget's):
         plot: the :class:`GeometryFigure`.
@@ -317,6 +319,7 @@ class GeometryExplorer(CourseWidget):
         self.drags = [DragPoints(ax, lambda: self._center[None], self._on_drag, on_release=self._on_release,
                                  radius_px=GEOMETRY_GRAB_RADIUS_PX, messages=messages)
                       for ax in self.plot.axes]
+        self.plot.fig.canvas.mpl_connect("figure_leave_event", messages.guard(self._on_leave))
         self.update()
 
     @property
@@ -368,7 +371,7 @@ class GeometryExplorer(CourseWidget):
         self.update()
 
     def _on_control(self, _change) -> None:
-        # During a drag the mouse is the truth: a slider's late echo is ignored.
+        # During a drag the mouse is the truth: a slider's late echo of an older value is ignored.
         if not self._syncing[0] and not self.dragging:
             self.update()
 
@@ -382,6 +385,10 @@ class GeometryExplorer(CourseWidget):
     def _on_release(self, _index) -> None:
         set_quietly(self._syncing, (self.c1_slider, self.c2_slider), self._center)
         self.update()
+
+    def _on_leave(self, _event) -> None:
+        for drag in self.drags:       # ends the drag in progress, if any (on_release syncs the sliders)
+            drag.end()
 
 
 def build_geometry_explorer(*, rho: float = 0.5, center=(2.0, 0.7), budget: float = 1.0,
