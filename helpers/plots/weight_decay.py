@@ -134,7 +134,7 @@ class TrajectoryFigure:
     """
 
     def __init__(self, *, steps: int, limit: float = 2.5, weight_limit: float = 2.5,
-                 start=None, width: float = 8.3, height: float = 6.2):
+                 start=None, width: float = 8.0, height: float = 6.2):
         self.fig, axes = new_figure(width, height, nrows=2, ncols=2,
                                     gridspec_kw={"height_ratios": [1.45, 1.0]})
         (self.ax_l1, self.ax_l2), (self.ax_l1_steps, self.ax_l2_steps) = axes
@@ -184,7 +184,7 @@ class OverfittingFigure:
 
     def __init__(self, lambdas, train_mse, heldout_mse, coefs, true_weights, *,
                  heldout_label: str = "validation", coef_limit: float | None = None,
-                 width: float = 8.3, height: float = 3.9):
+                 width: float = 8.0, height: float = 3.9):
         self.lambdas = np.asarray(lambdas, dtype=float)
         self.train_mse = np.asarray(train_mse, dtype=float)
         self.heldout_mse = np.asarray(heldout_mse, dtype=float)
@@ -245,7 +245,7 @@ class OverfittingFigure:
 
 
 def optimizer_comparison_figure(X, y, l2: float, paths: dict, *, limit: float = 2.5,
-                                zoom=None, step_marks=(), width: float = 8.3, height: float = 4.8):
+                                zoom=None, step_marks=(), width: float = 8.0, height: float = 4.8):
     """Two static panels over the contours of J = MSE + l2*sum(w^2) (no intercept).
 
     Left SGD, right Adam: ``paths`` maps ``"sgd_l2"``, ``"sgd_decay"``,
