@@ -68,7 +68,7 @@ class ChatterFigure:
         self.methods = tuple(methods)
         self.useless = int(useless)
         self.steps = int(steps)
-        self.fig, axes = new_figure(8.4, 5.4, nrows=2, ncols=len(self.methods), sharex=True)
+        self.fig, axes = new_figure(8.0, 5.4, nrows=2, ncols=len(self.methods), sharex=True)
         self.axes_top, self.axes_zoom = axes[0], axes[1]
         self.blitter = Blitter(self.fig)
         step = np.arange(steps + 1)
@@ -141,7 +141,7 @@ class GeometryFigure:
 
     def __init__(self, limit: float = 3.0):
         self.limit = float(limit)
-        self.fig, axes = new_figure(8.4, 4.2, ncols=2)
+        self.fig, axes = new_figure(8.0, 4.2, ncols=2)
         self.axes = tuple(axes)
         self.blitter = Blitter(self.fig)
         self.sides = []
@@ -206,7 +206,7 @@ class PathFigure:
         self.names = tuple(feature_names)
         self.values = (np.asarray(l1_values, float), np.asarray(l2_values, float))
         self.coefs = (np.asarray(l1_coefs, float), np.asarray(l2_coefs, float))
-        self.fig, axes = new_figure(8.4, 6.2, nrows=2, ncols=2, height_ratios=(3, 2))
+        self.fig, axes = new_figure(8.0, 6.2, nrows=2, ncols=2, height_ratios=(3, 2))
         self.axes_paths = (axes[0, 0], axes[0, 1])
         self.axes_bars = (axes[1, 0], axes[1, 1])
         self.blitter = Blitter(self.fig)
@@ -275,7 +275,7 @@ class PathFigure:
 
 def experiment_figure(result, *, bins: int = 6):
     """Random problems: optima scaled by their budget (left); share with a zero weight against the budget (right)."""
-    fig, (ax, ax2) = new_figure(8.4, 3.9, ncols=2)
+    fig, (ax, ax2) = new_figure(8.0, 3.9, ncols=2)
     t1 = result.budget_fraction * np.abs(result.problems.center).sum(axis=1)
     t2 = result.budget_fraction * np.linalg.norm(result.problems.center, axis=1)
     w1 = result.l1_solutions / t1[:, None]
@@ -317,7 +317,7 @@ def experiment_figure(result, *, bins: int = 6):
 def correlated_figure(l1_values, lasso_coefs, l2_values, ridge_coefs, enet_l1_values, enet_coefs,
                       *, enet_l2: float, names=("$w_1$", "$w_2$")):
     """Two correlated informative features: lasso, ridge and elastic-net paths side by side."""
-    fig, axes = new_figure(8.4, 3.3, ncols=3)
+    fig, axes = new_figure(8.0, 3.3, ncols=3)
     panels = ((axes[0], l1_values, lasso_coefs, "lasso (L1)", L1_COLOR, r"$\alpha$"),
               (axes[1], l2_values, ridge_coefs, "ridge (L2)", L2_COLOR, r"$\lambda$"),
               (axes[2], enet_l1_values, enet_coefs, rf"elastic net ($\lambda$={enet_l2:g})",
@@ -344,7 +344,7 @@ def prior_figure(variance: float = 1.0):
     b = np.sqrt(variance / 2.0)  # Laplace scale with variance 2 b^2
     gauss = np.exp(-w**2 / (2 * variance)) / np.sqrt(2 * np.pi * variance)
     laplace = np.exp(-np.abs(w) / b) / (2 * b)
-    fig, (ax, ax2) = new_figure(8.4, 3.4, ncols=2)
+    fig, (ax, ax2) = new_figure(8.0, 3.4, ncols=2)
     ax.plot(w, gauss, color=L2_COLOR, label=rf"Gaussian, $\tau$={tau:g} $\to$ L2")
     ax.plot(w, laplace, color=L1_COLOR, label=rf"Laplace, $b$={b:.3g} $\to$ L1")
     ax.set_xlabel("$w$")
