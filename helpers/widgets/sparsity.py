@@ -210,6 +210,7 @@ class ChatterExplorer(CourseWidget):
 def chatter_readout(summaries, eta, alpha, name, p, steps) -> str:
     """HTML: η·α and one row per rule (exact zeros, steps at 0.0, landing step, range over the last half)."""
     cell = ' style="padding:1px 14px 1px 0;white-space:nowrap"'
+    head = ' style="padding:1px 14px 1px 0;text-align:left;vertical-align:bottom"'  # headers wrap: fits 853 px
     rows = []
     for method, s in zip(L1_METHODS, summaries):
         landing = "never" if s["landing"] is None else f"step {s['landing']}"
@@ -218,9 +219,9 @@ def chatter_readout(summaries, eta, alpha, name, p, steps) -> str:
                     f"<td{cell}>{s['tail_min']:+.4f} … {s['tail_max']:+.4f}</td></tr>")
     return (f"<div>η·α = {eta:g} × {alpha:g} = <b>{eta * alpha:.4g}</b></div>"
             f'<table class="course-05-zero-table" style="font-variant-numeric:tabular-nums">'
-            f"<tr><th{cell}>rule</th><th{cell}>exact zeros at the end</th>"
-            f"<th{cell}>steps with {name} == 0.0</th><th{cell}>{name} == 0.0 for good from</th>"
-            f"<th{cell}>{name} over the last half (min … max)</th></tr>{''.join(rows)}</table>")
+            f"<tr><th{head}>rule</th><th{head}>exact zeros at the end</th>"
+            f"<th{head}>steps with {name} == 0.0</th><th{head}>{name} == 0.0 for good from</th>"
+            f"<th{head}>{name} over the last half (min … max)</th></tr>{''.join(rows)}</table>")
 
 
 def build_chatter_explorer(X, y, *, useless: int, alphas=CHATTER_ALPHAS, learning_rates=CHATTER_ETAS,
