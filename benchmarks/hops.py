@@ -97,6 +97,8 @@ VARIANTS = {
     "nagle": ("SERVER nodelay=0", "SERVER nodelay=1"),
     "transport": ("import benchmarks.kernel_hops as _h; _h.set_transport(w, True)",
                   "import benchmarks.kernel_hops as _h; _h.restore_transport(w)"),
+    "flip": ("import helpers.plots.blitting as _b; _b.WHOLE_FRAMES_IN_DIFF_MODE = False",
+             "import helpers.plots.blitting as _b; _b.WHOLE_FRAMES_IN_DIFF_MODE = True"),
     "no-transport": ("import benchmarks.kernel_hops as _h; _h.set_transport(w, False)",
                      "import benchmarks.kernel_hops as _h; _h.restore_transport(w)"),
 }
@@ -106,6 +108,7 @@ VARIANT_HELP = {
     "nagle": "TCP_NODELAY switched OFF on the kernel websocket (what the extension buys)",
     "transport": "helpers.plots.transport.fast_frames on the widget's figures",
     "no-transport": "helpers.plots.transport.fast_frames off (undone if the widget applies it)",
+    "flip": "whole frames switch the image mode to full and back (the blitting before issue 13)",
 }
 
 
@@ -220,6 +223,9 @@ def split_moves(page_log: list, server: list, kernel: list) -> list[dict]:
             "msgs_in": len(recvs), "kb_in": sum(r.get("bytes", 0) for r in recvs) / 1024,
             "msgs_out": len(sends), "kb_out": sum(r.get("bytes", 0) for r in sends) / 1024,
             "frame_kb": frame.get("bytes", 0) / 1024,
+            # the frame's pixels (a diff covers the figure from its top-left corner to the last
+            # changed pixel) as a share of the figure's: what the browser decodes and draws
+            "frame_area": (img_load["w"] * img_load["h"] / max(1, draw["sw"] * draw["sh"])) if img_load else None,
             "idle_after_frame": (idle["td"] - frame["td"]) if idle else None,
             "kernel_msgs": len(kids),
             "canvas": {"backing": (draw["w"], draw["h"]), "css_w": draw["cssw"], "source_w": draw["sw"],
@@ -243,7 +249,7 @@ def breakdown(moves: list[dict], warmup: int = 3) -> dict:
     out["total"] = summary([m["total"] for m in good])
     out["sum_of_hop_medians"] = float(np.nansum(list(out["hops"].values())))
     for key in ("to_data_url", "next_frame", "callback_total", "handler_total", "encode", "msgs_in", "kb_in",
-                "msgs_to_draw", "kb_to_draw",
+                "msgs_to_draw", "kb_to_draw", "frame_area",
                 "msgs_out", "kb_out", "frame_kb", "idle_after_frame", "kernel_msgs"):
         out[key] = med(m[key] for m in good)
     befores = [tuple(m["before_frame"]) for m in good]
@@ -638,6 +644,8 @@ def print_report(result: dict, print_table) -> None:
             rows.append(["msgs kernel->page per move, all", *[_f(table[c][v]["msgs_in"], 0) for c in cols]])
             rows.append(["kB kernel->page per move, all", *[_f(table[c][v]["kb_in"]) for c in cols]])
             rows.append(["  of which frame kB", *[_f(table[c][v]["frame_kb"]) for c in cols]])
+            rows.append(["  frame area, share of the figure's pixels",
+                         *[_f(100 * table[c][v]["frame_area"], 0) + "%" for c in cols]])
             rows.append(["msgs page->kernel per move", *[_f(table[c][v]["msgs_out"], 0) for c in cols]])
             rows.append(["CPU ms/move kernel", *[_f(table[c][v]["cpu_ms_per_move"].get("kernel")) for c in cols]])
             rows.append(["CPU ms/move server", *[_f(table[c][v]["cpu_ms_per_move"].get("server")) for c in cols]])

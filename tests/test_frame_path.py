@@ -142,3 +142,21 @@ def test_flush_iopub_waits_for_the_iopub_thread(monkeypatch):
     monkeypatch.setattr(transport, "_iopub_thread", lambda: FakeIOPub())
     assert transport.flush_iopub(timeout=2.0) is True
     assert ran == [True]
+
+
+def test_the_old_image_mode_switch_can_be_restored_for_comparison(ipympl_figure, monkeypatch):
+    fig, _, _ = ipympl_figure
+    monkeypatch.setattr(blitting, "WHOLE_FRAMES_IN_DIFF_MODE", False)
+    fig.canvas._png_is_old, fig.canvas._force_full = True, True
+    fig.canvas.get_diff_image()
+    assert fig.canvas._current_image_mode == "full"
+
+
+@pytest.mark.parametrize("alpha", [255, 254, 0])
+def test_transparency_check_reads_the_alpha_of_every_pixel(alpha):
+    pixels = np.full((7, 5, 4), 255, dtype=np.uint8)
+    pixels[3, 4, 3] = alpha
+    pixels[3, 4, :3] = (0, 0, 0)  # colour bytes never count
+    buff = pixels.view(np.uint32).squeeze(2)
+    assert blitting._has_transparency(pixels, buff) is (alpha != 255)
+    assert blitting._has_transparency(pixels, buff) == bool((pixels[:, :, 3] != 255).any())
