@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 
 import re  # noqa: E402
 
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.backend_bases import LocationEvent  # noqa: E402
@@ -24,6 +25,17 @@ from helpers.plots import sparsity as plots  # noqa: E402
 from helpers.widgets import scene_problems  # noqa: E402
 from helpers.widgets import sparsity as ws  # noqa: E402
 from tests.mouse import drag, move, move_px  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _close_figures():
+    """Each explorer opens its own figure (closing one breaks its Blitter): close them at the end."""
+    limit = matplotlib.rcParams["figure.max_open_warning"]
+    matplotlib.rcParams["figure.max_open_warning"] = 0
+    yield
+    plt.close("all")
+    matplotlib.rcParams["figure.max_open_warning"] = limit
+
 
 ALPHAS = [0.2, 0.4, 0.6]
 ETAS = [0.05, 0.1, 0.2]

@@ -70,11 +70,11 @@ CHATTER_ETAS = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
 
 CHATTER_SCENES = (
     Scene("lands at step 8", {"eta": 0.1, "alpha": 0.5},
-          note="the default: clip and proximal put w3 on exactly 0.0 at step 8; the subgradient chatters"),
+          note="the default: clip and proximal put w3 on exactly 0.0 at step 8"),
     Scene("slow landing", {"eta": 0.02, "alpha": 0.1},
           note="small steps: w3 needs 84 steps to reach 0.0 under clip and proximal"),
     Scene("wide chatter", {"eta": 0.4, "alpha": 1.0},
-          note="a large η·α: the subgradient w3 swings widely and is never exactly 0; proximal is 0 at once"),
+          note="η·α = 0.4: compare w3 under the three rules"),
     Scene("lopsided band", {"eta": 0.1, "alpha": 0.05},
           note="the loss still pulls on w3 (|g| about half of α): its band sits mostly on one side of 0"),
 )
@@ -209,8 +209,8 @@ class ChatterExplorer(CourseWidget):
 
 def chatter_readout(summaries, eta, alpha, name, p, steps) -> str:
     """HTML: η·α and one row per rule (exact zeros, steps at 0.0, landing step, range over the last half)."""
-    cell = ' style="padding:1px 14px 1px 0;white-space:nowrap"'
-    head = ' style="padding:1px 14px 1px 0;text-align:left;vertical-align:bottom"'  # headers wrap: fits 853 px
+    cell = ' style="padding:1px 12px 1px 0;white-space:nowrap"'
+    head = ' style="padding:1px 12px 1px 0;text-align:left;vertical-align:bottom"'  # headers wrap: fits 853 px
     rows = []
     for method, s in zip(L1_METHODS, summaries):
         landing = "never" if s["landing"] is None else f"step {s['landing']}"
@@ -220,8 +220,8 @@ def chatter_readout(summaries, eta, alpha, name, p, steps) -> str:
     return (f"<div>η·α = {eta:g} × {alpha:g} = <b>{eta * alpha:.4g}</b></div>"
             f'<table class="course-05-zero-table" style="font-variant-numeric:tabular-nums">'
             f"<tr><th{head}>rule</th><th{head}>exact zeros at the end</th>"
-            f"<th{head}>steps with {name} == 0.0</th><th{head}>{name} == 0.0 for good from</th>"
-            f"<th{head}>{name} over the last half (min … max)</th></tr>{''.join(rows)}</table>")
+            f"<th{head}>steps with {name} == 0.0</th><th{head}>{name} == 0.0 from</th>"
+            f"<th{head}>{name}, last half: min … max</th></tr>{''.join(rows)}</table>")
 
 
 def build_chatter_explorer(X, y, *, useless: int, alphas=CHATTER_ALPHAS, learning_rates=CHATTER_ETAS,
@@ -239,7 +239,7 @@ GEOMETRY_SCENES = (
     Scene("corner: w2 = 0", {"rho": 0.5, "c1": 2.0, "c2": 0.7, "budget": 1.0},
           note="the ellipse touches the diamond at its corner (1, 0); the disc at a point with no zero"),
     Scene("on an edge", {"rho": 0.0, "c1": 1.5, "c2": 1.3, "budget": 1.0},
-          note="L1 does not always give a zero: here the optimum (0.6, 0.4) is inside an edge"),
+          note="ρ = 0, least-squares point (1.5, 1.3), t = 1: where does the L1 optimum sit?"),
     Scene("near an axis, L2", {"rho": -0.6, "c1": 2.0, "c2": 0.7, "budget": 1.0},
           note="the disc's optimum comes close to the axis (w2 = 0.061) but does not reach it"),
     Scene("no constraint", {"rho": 0.5, "c1": 2.0, "c2": 0.7, "budget": 3.0},
@@ -413,7 +413,7 @@ PATH_SCENES = (
           note="α = 0.158: s3 left the lasso at α = 0.208 and comes back at α = 0.125"),
     Scene("all ten", {"l1": float(PATH_L1_GRID[0])}, note="α = 0.01: every lasso coefficient is non-zero"),
     Scene("a ridge crossing", {"l2": float(PATH_L2_GRID[29])},
-          note="λ = 0.794, next to λ = 0.812 where the ridge coefficient of s1 changes sign"),
+          note="λ = 0.794: look at s1 on the ridge panel and in the readout"),
     Scene("strong ridge", {"l2": float(PATH_L2_GRID[60])},
           note="λ = 1000: every ridge coefficient is small, none is 0"),
 )
