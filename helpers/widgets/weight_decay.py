@@ -250,7 +250,7 @@ class TrajectoryExplorer(CourseWidget):
             "lam": slider("lam", lam, l2_stops, "λ (L2)", 250),
             "eta": slider("eta", eta, eta_stops, "η (learning rate)", 320),
         }
-        readout = widgets.HTML(layout=widgets.Layout(width="830px"))
+        readout = widgets.HTML(layout=widgets.Layout(width="100%", max_width="800px"))  # fits 853 px at 150% zoom
         readout.add_class("course-04-readout")
         body = widgets.VBox([
             widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
