@@ -1,0 +1,89 @@
+"""Figures on a HiDPI screen (device pixel ratio 2, most learners' laptops; issue 13).
+
+ipympl tells the kernel the screen's pixel ratio and the figure is rendered at it,
+so a figure should hold twice as many pixels per side as it takes CSS pixels, and
+the browser should draw the kernel's pixels one to one (never scale a 1x picture
+up, which blurs text and lines). Timing is the benchmark's job
+(``python -m benchmarks --dpr 2``); this checks sharpness and that a drag still works.
+"""
+
+import json
+
+import pytest
+
+import lab  # tests/browser/lab.py (pytest puts this folder on sys.path)
+
+NOTEBOOK = "notebooks/01_norm.ipynb"
+EXPLORER = "course-01-norm-explorer"
+
+
+@pytest.fixture
+def hidpi_page(browser, lab_server):
+    context = browser.new_context(viewport=lab.VIEWPORT, device_scale_factor=2)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _kernel(page, code: str) -> str:
+    """Run `code` in the notebook's kernel; return what it printed."""
+    return page.evaluate(
+        """async (code) => {
+            const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+            let out = '';
+            const future = k.requestExecute({code, silent: false, store_history: false});
+            future.onIOPub = (msg) => {
+                if (msg.header.msg_type === 'stream') out += msg.content.text;
+                if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.evalue;
+            };
+            await future.done;
+            return out;
+        }""",
+        code,
+    )
+
+
+def _kernel_json(page, code: str):
+    out = _kernel(page, "import json as _json\n" + code)
+    assert "ERROR" not in out, out
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_figures_are_rendered_at_ratio_2_and_drawn_one_to_one(hidpi_page, lab_server):
+    page = hidpi_page
+    lab.open_notebook(page, lab_server.base_url, lab_server.token, NOTEBOOK)
+    lab.wait_kernel_ready(page)
+    lab.run_all_cells(page, timeout=180)
+    count = lab.wait_figures_painted(page)
+    assert count >= 1
+    assert page.evaluate("() => window.devicePixelRatio") == 2
+
+    canvases = page.evaluate(f"""() => Array.from(document.querySelectorAll('{lab.FIGURE_CANVAS_DIV}')).map(div => {{
+        const c = div.querySelector('canvas'), box = c.getBoundingClientRect();
+        return [c.width, c.height, box.width, box.height];
+    }})""")
+    for width, height, css_width, css_height in canvases:  # every figure: 2 canvas pixels per CSS pixel
+        assert abs(width - 2 * css_width) <= 1 and abs(height - 2 * css_height) <= 1, canvases
+
+    # The kernel renders the explorer at the screen's ratio, and its pixels fill the canvas exactly.
+    ratio, fig_w, fig_h = _kernel_json(
+        page, "print(_json.dumps([explorer.fig.canvas.device_pixel_ratio, *map(float, explorer.fig.bbox.size)]))")
+    figure = page.locator(f".{EXPLORER}").locator(lab.FIGURE).first
+    width, height = lab.image_canvas(figure).evaluate("c => [c.width, c.height]")
+    assert ratio == 2
+    assert abs(width - fig_w) <= 1 and abs(height - fig_h) <= 1, (width, height, fig_w, fig_h)
+
+    # A drag of the vector's tip still moves it and repaints the figure.
+    before_state = _kernel_json(page, "print(_json.dumps(list(map(float, explorer.state['vector']))))")
+    fx, fy = _kernel_json(page, "import numpy as _np\n"
+                                "_px = explorer.plot.ax_vec.transData.transform(_np.asarray(explorer.plot.x, float))\n"
+                                "_w, _h = explorer.fig.bbox.size\n"
+                                "print(_json.dumps([float(_px[0] / _w), float(1 - _px[1] / _h)]))")
+    before_pixels = lab.canvas_png_hash(figure)
+    figure.scroll_into_view_if_needed()
+    lab.canvas_drag(page, figure, (fx, fy), (fx + 0.03, fy - 0.04), steps=6)
+    lab.settle(page)
+    lab.wait_canvas_change(page, figure, before_pixels)
+    after_state = _kernel_json(page, "print(_json.dumps(list(map(float, explorer.state['vector']))))")
+    assert after_state != before_state
+    assert lab.cell_errors(page) == []
