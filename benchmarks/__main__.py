@@ -229,8 +229,7 @@ def main(argv=None) -> int:
     if "browser" in parts:
         out["browser"] = {d: browser_section(args.moves, log, scenarios, d)[1] for d in dprs}
     if "hops" in parts:
-        out["hops"] = hops_section(max(12, args.moves // 2 if "browser" in parts else args.moves), log, scenarios,
-                                   dprs, variants, args.repeats)
+        out["hops"] = hops_section(args.moves, log, scenarios, dprs, variants, args.repeats)
     if "course" in parts:
         out["course"] = course_section(log)
     print(f"\n(benchmark took {time.monotonic() - t0:.0f} s)")

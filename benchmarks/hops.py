@@ -155,17 +155,19 @@ def split_moves(page_log: list, server: list, kernel: list) -> list[dict]:
         req = next((r for r in seg if r["k"] == "ws_send" and r.get("type") == "comm_msg"), None)
         if req is None:
             continue
-        j_draw = next((j for j, r in enumerate(seg) if r["k"] == "draw" and r["t"] >= req["t"]), None)
+        # The move's frame: a binary message answering one of the page's messages of this move
+        # (the move's own, or the 'draw' request ipympl sends after a draw_idle), not the
+        # Blitter's repaint of an earlier move, which may land in this move's time.
+        mine = {r.get("id") for r in seg if r["k"] == "ws_send"}
+        j_frame = next((j for j, r in enumerate(seg) if r["k"] == "ws_recv" and r.get("parent") in mine
+                        and (r.get("label") or "").endswith("binary")), None)
+        j_draw = None if j_frame is None else next(
+            (j for j in range(j_frame + 1, len(seg)) if seg[j]["k"] == "draw"), None)
         if j_draw is None:
             moves.append({"miss": True})
             continue
         draw = seg[j_draw]
-        before = seg[:j_draw]
-        frames = [r for r in before if r["k"] == "ws_recv" and (r.get("label") or "").endswith("binary")]
-        if not frames:
-            continue
-        frame = frames[-1]
-        j_frame = seg.index(frame)
+        frame = seg[j_frame]
         after = seg[j_frame:j_draw + 1]
         img_src = next((r for r in after if r["k"] == "img_src"), None)
         img_load = next((r for r in after if r["k"] == "img_load"), None)
@@ -352,10 +354,18 @@ def _clock_check(page) -> float:
                          " a.sort((x, y) => x - y); return a[25]; }")
 
 
+# Quiet time after each move's last drawImage before the next move: longer than the Blitter's
+# repaint delay (200 ms), so that a move never overlaps the repaint of the one before (the
+# browser part, with 60 ms, may then credit the repaint's drawImage to the next move).
+QUIET_MS = 250
+
+
 def _move(browser_latency, lab, page, scenario, moves: int) -> dict:
     if scenario.kind == "slider":
-        return browser_latency.slider_latency(lab, page, scenario.css, scenario.slider_css, moves)
-    return browser_latency.drag_latency(lab, page, scenario.css, scenario.variable, scenario.point, moves)
+        return browser_latency.slider_latency(lab, page, scenario.css, scenario.slider_css, moves,
+                                              quiet_ms=QUIET_MS)
+    return browser_latency.drag_latency(lab, page, scenario.css, scenario.variable, scenario.point, moves,
+                                        quiet_ms=QUIET_MS)
 
 
 def _stream_moves(lab, page, scenario, n: int, interval_ms: float):
@@ -427,11 +437,16 @@ def stream_summary(log: list) -> dict:
             waits.append(snd["t"] - pending[0]["t"])
             covered += len(pending)
     span = (events[-1]["t"] - events[0]["t"]) / 1000 or math.nan
+    # the lag: until the frame answering the last message sent is painted (not the repaint after it)
+    last = sends[-1]
+    j = next((i for i, r in enumerate(log) if r["k"] == "ws_recv" and r.get("parent") == last.get("id")
+              and (r.get("label") or "").endswith("binary")), None)
+    final = None if j is None else next((r for r in log[j + 1:] if r["k"] == "draw"), None)
     return {"moves": len(events), "sends": len(sends), "frames": len(draws),
             "send_wait_median": float(np.median(waits)) if waits else math.nan,
             "send_wait_p95": float(np.percentile(waits, 95)) if waits else math.nan,
-            "frames_per_s": len([d for d in draws if d["t"] <= events[-1]["t"]]) / span,
-            "lag_at_stop": draws[-1]["tr"] - events[-1]["t"]}
+            "frames_per_s": len([r for r in draws if r["t"] <= events[-1]["t"]]) / span,
+            "lag_at_stop": (final["tr"] - events[-1]["t"]) if final else math.nan}
 
 
 def measure_scenario(lab, page, server, scenario, moves: int, variants, repeats: int, pids, log) -> dict:
