@@ -160,3 +160,21 @@ def test_transparency_check_reads_the_alpha_of_every_pixel(alpha):
     buff = pixels.view(np.uint32).squeeze(2)
     assert blitting._has_transparency(pixels, buff) is (alpha != 255)
     assert blitting._has_transparency(pixels, buff) == bool((pixels[:, :, 3] != 255).any())
+
+
+def test_every_course_widget_sends_its_frames_the_fast_way(ipympl_figure):
+    """CourseWidget applies fast_frames to the figures it declares (as transport's docstring says)."""
+    import ipywidgets as widgets
+
+    from helpers.widgets import CourseWidget
+
+    fig, _, _ = ipympl_figure
+
+    class OneFigure(CourseWidget):
+        def redraw(self):
+            pass
+
+    assert not getattr(fig.canvas, "_course_fast_frames", False)
+    OneFigure(widgets.VBox([fig.canvas]), figures=[fig])
+    assert fig.canvas._course_fast_frames
+    assert "send_binary" in vars(fig.canvas)  # the wrapped sender, not ipympl's own method

@@ -167,7 +167,8 @@ GOOD = {
     "latex environment": "\\begin{align}a &= b\\\\ c &= d\\end{align}",
     "bullet list after text": "Facts:\n- one\n- two\n",
     "ordered list": "Steps:\n\n1. first\n2. second\n",
-    "code keeps dollars and pipes": "Run `x = a | b` and `echo $HOME`:\n\n```\n| a | b |\n|---|---|\n- not a list\n```\n",
+    "code keeps dollars and pipes": ("Run `x = a | b` and `echo $HOME`:\n\n"
+                                    "```\n| a | b |\n|---|---|\n- not a list\n```\n"),
     "html block with math": "<details><summary>Solution</summary>\n\nThe answer is $x = 2$.\n\n</details>\n",
     "html with paired math": "<div>the answer $x = 2$ and $y$</div>\n",
     "escaped markdown": "Five \\* three, 1\\. not a list, and a hyphen - in the text.",

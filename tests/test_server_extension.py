@@ -15,6 +15,7 @@ check can fail.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import ctypes
 import json
 import logging
@@ -213,6 +214,16 @@ async def _nodelay_of_kernel_websocket(ws_url: str, server_pid: int) -> int:
         websocket.close()
 
 
+def _nodelay_via_websocket(ws_url: str, server_pid: int) -> int:
+    """Run :func:`_nodelay_of_kernel_websocket` on a fresh event loop in its own thread.
+
+    Playwright's sync API (the browser tests, same pytest process) leaves an event loop
+    running in the main thread, and ``asyncio.run`` refuses to start inside one.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _nodelay_of_kernel_websocket(ws_url, server_pid)).result()
+
+
 def _root_flag() -> list[str]:
     return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
 
@@ -244,7 +255,7 @@ def test_jupyter_server_without_config_flag_sets_nodelay_on_kernel_websocket(tmp
         voila_kernel = _kernel_id_of_voila_page(_request(f"{base}voila/render/page.ipynb", token=token).decode())
         for name, kernel_id in (("kernel started by JupyterLab", kernel["id"]), ("Voilà page", voila_kernel)):
             ws_url = f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?token={token}"
-            nodelay[name] = asyncio.run(_nodelay_of_kernel_websocket(ws_url, server.pid))
+            nodelay[name] = _nodelay_via_websocket(ws_url, server.pid)
     finally:
         _stop(server)
     log = (tmp_path / "server.log").read_text()
@@ -268,7 +279,7 @@ def test_standalone_voila_sets_nodelay_on_kernel_websocket(tmp_path, extension_o
     try:
         kernel_id = _kernel_id_of_voila_page(_request(base).decode())  # renders the page, starts its kernel
         ws_url = f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels"
-        nodelay = asyncio.run(_nodelay_of_kernel_websocket(ws_url, server.pid))
+        nodelay = _nodelay_via_websocket(ws_url, server.pid)
     finally:
         _stop(server)
     if extension_on:

@@ -342,6 +342,7 @@ class CourseWidget:
         for fig in self.figures:
             for blitter in _blitters_of(fig):
                 blitter.on_error = self.messages.show_error
+        _fast_frames(self.figures)
 
     # -- what a subclass provides
     def redraw(self) -> None:
@@ -416,6 +417,15 @@ def _descendants(box) -> list:
     for child in getattr(box, "children", ()):
         found.extend(_descendants(child))
     return found
+
+
+def _fast_frames(figures) -> None:
+    """Send the figures' frames sooner (no-op without ipympl); see :mod:`helpers.plots.transport`."""
+    try:
+        from helpers.plots.transport import fast_frames
+    except ImportError:
+        return
+    fast_frames(*figures)
 
 
 def _blitters_of(fig) -> list:

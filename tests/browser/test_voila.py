@@ -23,7 +23,6 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -253,10 +252,10 @@ def test_a_scene_button_sets_the_controls_and_changes_the_figure(app):
         controls, pixels = controls_signature(output), figure_hashes(output)
         button.click()
         # The scene is applied once its button is highlighted (button_style "info").
-        applied = lab.wait_for(page, lambda: "mod-info" in (button.get_attribute("class") or ""),
+        applied = lab.wait_for(page, lambda b=button: "mod-info" in (b.get_attribute("class") or ""),
                                lambda ok: ok, timeout=10)
         assert applied, f"scene {label!r}: its button was never marked as applied"
-        new_controls = lab.wait_for(page, lambda: controls_signature(output), lambda c: c != controls, 5)
+        new_controls = lab.wait_for(page, lambda: controls_signature(output), lambda c, before=controls: c != before, 5)
         new_pixels = wait_any_figure_change(page, output, pixels, 10)
         if new_controls != controls and new_pixels != pixels:
             no_errors(page)

@@ -251,7 +251,8 @@ def horizontal_overflow(page) -> dict:
                 return c ? ` in .${c}` : '';
             };
             const name = el => el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className.trim()
-                ? '.' + el.className.trim().split(/\\s+/).slice(0, 3).join('.') : '') + owner(el);
+                ? '.' + el.className.trim().split(/\\s+/).slice(0, 3).join('.') : '') + owner(el)
+                + (el.tagName === 'math' || el.tagName === 'MATH' ? ` "${el.textContent.trim().slice(0, 60)}"` : '');
             const problems = [];
             // boxes that scroll sideways (a scrollbar inside the page)
             cells.querySelectorAll('*').forEach(el => {
@@ -261,16 +262,22 @@ def horizontal_overflow(page) -> dict:
                     problems.push(`${name(el)} scrolls sideways: ${el.scrollWidth} > ${el.clientWidth} px`);
             });
             // content cut off by a box that hides its overflow, or by the window
-            cells.querySelectorAll('canvas, img, table, math, pre, .widget-slider, .widget-button, .widget-html').forEach(el => {
+            const boxes = 'canvas, img, table, math, pre, .widget-slider, .widget-button, .widget-html';
+            cells.querySelectorAll(boxes).forEach(el => {
                 const r = el.getBoundingClientRect();
                 if (!r.width || !r.height) return;
-                if (r.right > w + 1) { problems.push(`${name(el)} ends at ${Math.round(r.right)} px > window ${w}`); return; }
+                if (r.right > w + 1) {
+                    problems.push(`${name(el)} ends at ${Math.round(r.right)} px > window ${w}`);
+                    return;
+                }
                 for (let a = el.parentElement; a && a !== cells; a = a.parentElement) {
                     const s = getComputedStyle(a);
                     if (s.overflowX === 'visible') continue;
                     const b = a.getBoundingClientRect();
                     if (r.right > b.right + 1 || r.left < b.left - 1) {
-                        problems.push(`${name(el)} cut off by ${name(a)}: ${Math.round(r.left)}..${Math.round(r.right)} in ${Math.round(b.left)}..${Math.round(b.right)}`);
+                        const span = (x, y) => `${Math.round(x)}..${Math.round(y)}`;
+                        problems.push(`${name(el)} cut off by ${name(a)}: `
+                                      + `${span(r.left, r.right)} in ${span(b.left, b.right)}`);
                         break;
                     }
                 }
