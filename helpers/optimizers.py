@@ -8,7 +8,10 @@ Introduced in notebook 04 (weight decay).
   decay* (``weight_decay``: w <- w - lr*weight_decay*w next to the optimizer's
   step, as in PyTorch's AdamW; Loshchilov and Hutter, "Decoupled Weight Decay
   Regularization", ICLR 2019). For SGD the two agree when weight_decay = 2*l2;
-  for Adam they do not.
+  for Adam they do not: Adam with ``l2`` heads for the minimizer of J, AdamW (constant
+  lr) for the least-squares fit restricted to the box |w_i| <= 1/weight_decay (Xie and
+  Li, "Implicit Bias of AdamW: l_inf Norm Constrained Optimization", ICML 2024), which
+  is the least-squares fit itself only when weight_decay*|w_LS,i| < 1 for every weight.
 - :func:`torch_sgd`: PyTorch's documented ``torch.optim.SGD`` update (momentum 0),
   written out in numpy (PyTorch itself is not needed).
 - :func:`shrinkage_factor`: what one L2 step multiplies a weight by.

@@ -9,7 +9,7 @@ published property of Adam (its first step has size lr in every coordinate).
 import numpy as np
 import pytest
 import sklearn.linear_model as sklearn_linear
-from scipy.optimize import minimize
+from scipy.optimize import lsq_linear, minimize
 
 from helpers import conventions
 from helpers import optimizers as opt
@@ -176,6 +176,29 @@ def test_adam_with_l2_in_the_loss_minimizes_j_adamw_does_not(small):
     np.testing.assert_allclose(coupled.weights[-1], ridge, atol=1e-4)
     assert np.linalg.norm(decoupled.weights[-1] - ridge) > 0.05
     assert np.abs(coupled.weights - decoupled.weights).max() > 0.1
+
+
+@pytest.mark.parametrize("weight_decay, steps", [(1.0, 10_000), (2.0, 3_000)])
+def test_adamw_with_a_large_decay_ends_at_least_squares_in_the_box(weight_decay, steps):
+    """AdamW's rest points solve least squares restricted to |w_i| <= 1/wd (Xie and Li, ICML 2024).
+
+    On notebook 04's data wd*|w_LS,1| > 1 for these decays, so AdamW (constant lr) does not
+    head for the least-squares fit: it stops at the box, found here by SciPy's lsq_linear,
+    a point that is neither least squares nor on the ridge path.
+    """
+    problem = two_feature_problem(seed=4)
+    X, y = problem.X, problem.y
+    path = opt.adam(X, y, lr=0.05, steps=steps, weight_decay=weight_decay, w0=[-1.5, 2.0],
+                    fit_intercept=False).weights
+    box = lsq_linear(X, y, bounds=(-1 / weight_decay, 1 / weight_decay)).x
+    least_squares = np.linalg.lstsq(X, y, rcond=None)[0]
+    assert weight_decay * np.abs(least_squares).max() > 1
+    np.testing.assert_allclose(path[-1], box, atol=5e-3)
+    assert np.isclose(np.abs(box).max(), 1 / weight_decay)              # on the box's edge
+    n = len(y)
+    ridge = [np.linalg.solve(X.T @ X / n + lam * np.eye(2), X.T @ y / n) for lam in np.logspace(-4, 3, 2001)]
+    assert np.linalg.norm(box - least_squares) > 0.5
+    assert np.linalg.norm(np.array(ridge) - box, axis=1).min() > 0.1
 
 
 def test_adam_without_penalty_reaches_least_squares(wide):

@@ -549,6 +549,11 @@ def test_scene_beyond_the_stable_eta_diverges(fresh, problem):
     eta, lam = fresh.state["eta"], fresh.state["lam"]
     h_max = np.linalg.eigvalsh(2 / len(y) * X.T @ X + 2 * lam * np.eye(2)).max()
     assert eta > 2 / h_max                                             # beyond, by the eigenvalues
+    # The note names the threshold by the largest eigenvalue, 2/h_max, not "2/h" of any h:
+    # the L2 run's smaller eigenvalue h = 2 gives 2/h = 1 > eta, which would not be beyond it.
+    (scene,) = [s for s in fresh.scenes if s.label == "beyond the stable η"]
+    h_min = np.linalg.eigvalsh(2 / len(y) * X.T @ X + 2 * lam * np.eye(2)).min()
+    assert "2/h_max" in scene.note and eta < 2 / h_min
     run = recurrence(X, y, lr=eta, steps=STEPS, l2=lam)
     assert np.linalg.norm(run[-1]) > 1e3 * np.linalg.norm(run[0])     # the recurrence blows up
     assert fresh.state["l2"]["status"] == "diverged" and fresh.state["l2"]["diverged_at"] > 0

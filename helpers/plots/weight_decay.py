@@ -6,8 +6,9 @@
 - :class:`TrajectoryFigure`: L1 (left) and L2 (right) side by side; top row the
   path in weight space over the contours of J, bottom row each weight against
   the step. ``update(l1=..., l2=...)`` moves everything in place.
-- :class:`OverfittingFigure`: train and test error against lambda, and the
-  coefficients at the current lambda next to the true ones.
+- :class:`OverfittingFigure`: train and held-out error against lambda (validation error,
+  or test error when there is no validation set), and the coefficients at the
+  current lambda next to the true ones.
 - :func:`optimizer_comparison_figure`: SGD and Adam, each with L2 in the loss
   and with decoupled weight decay, over the contours of J (static).
 """

@@ -49,7 +49,7 @@ TRAJECTORY_SCENES = (
     Scene("shrink factor below 0", {"alpha": 0.5, "eta": 0.2, "lam": 3.0},
           note="1 − 2ηλ < 0: watch the L2 path"),
     Scene("beyond the stable η", {"alpha": 0.5, "lam": 0.5, "eta": 0.6},
-          note="η above 2/h for the L2 run (η_max = 0.5 at λ = 0.5)"),
+          note="η above 2/h_max for the L2 run (η_max = 0.5 at λ = 0.5)"),
     Scene("L1 at η = 0.6, α = 2", {"lam": 0.0, "alpha": 2.0, "eta": 0.6},
           note="below the MSE's stable rate 0.667: what do the two runs do?"),
 )
