@@ -29,8 +29,8 @@ from helpers.penalties import objective_rows, residuals
 __all__ = ["L1_METHODS", "L1_RULES", "DIVERGENCE_FACTOR", "Trajectory", "gradient_descent", "stable_learning_rate"]
 
 L1_METHODS = ("subgradient", "clip", "proximal")
-# Every rule gradient_descent runs: the three above, and "clip_literal", the clip rule as
-# notebook 05's first table stated it (no test at zero), kept to show why that is not enough.
+# Every rule gradient_descent runs: the three above, and "clip_literal", a literal reading of
+# "clip at zero" (no test at zero), kept to show why that is not enough.
 L1_RULES = L1_METHODS + ("clip_literal",)
 
 # A run counts as diverged once J exceeds this many times its starting value.
@@ -99,13 +99,15 @@ def gradient_descent(X, y, *, lr, steps, l1=0.0, l2=0.0, l1_method="subgradient"
       lr*(l1 + |g_j|). Its band lies mostly on the side -g_j points to; the
       swing is about lr*l1 either way, centred on 0, only when g_j is about 0.
       It is almost never exactly 0.
-    - ``"clip_literal"``: the same step, then any weight whose sign flipped
-      (non-zero before, the other sign after) is set to exactly 0. A weight at
-      0 has sign 0, so its next step is -lr*g_j: it leaves 0 whenever the loss
-      pulls on it at all, and is clipped back on the next crossing.
-    - ``"clip"``: ``"clip_literal"`` plus a test at zero: a weight that is
-      already 0 leaves only if |g_j| > l1, and then moves by
-      -lr*(g_j - l1*sign(g_j)) (the minimum-norm subgradient, the
+    - ``"clip_literal"`` (a literal reading of "clip at zero"): the same
+      step, then any weight whose sign flipped (non-zero before, the other
+      sign after) is set to exactly 0. A weight at 0 has sign 0, so its next
+      step is -lr*g_j: it leaves 0 whenever the loss pulls on it at all, and
+      is clipped back on the next crossing.
+    - ``"clip"`` (clip with a test at zero): ``"clip_literal"`` plus a test at
+      zero: a weight that is already 0 leaves only if |g_j| > l1, and then
+      moves by
+      -lr*(g_j - l1*sign(g_j)) (the subgradient of J of smallest size, the
       "pseudo-gradient" of OWL-QN, with the same sign-flip projection: Andrew
       and Gao 2007, "Scalable training of L1-regularized log-linear models",
       ICML; here with plain gradient steps). Its fixed points are exactly the
@@ -118,14 +120,18 @@ def gradient_descent(X, y, *, lr, steps, l1=0.0, l2=0.0, l1_method="subgradient"
 
     What libraries run is closest to ``"proximal"``: TensorFlow Playground
     (nn.ts, updateWeights) and scikit-learn's SGDClassifier/SGDRegressor
-    (sgd_fast l1penalty, the truncated gradient of Tsuruoka, Tsujii and
-    Ananiadou 2009) take the loss step first and then an L1 step clipped at 0
-    relative to that intermediate weight. Playground takes the L1 step's sign
-    from the weight before the loss step and freezes a weight that was clipped
+    (sgd_fast l1penalty) take the loss step first and then an L1 step clipped
+    at 0 relative to that intermediate weight. Clipping at zero goes back to
+    Carpenter 2008 ("Lazy sparse stochastic gradient descent for regularized
+    multinomial logistic regression", Alias-i); Langford, Li and Zhang 2009
+    ("Sparse online learning via truncated gradient", JMLR) generalize it as
+    the truncated gradient. Playground takes the L1 step's sign from the
+    weight before the loss step and freezes a weight that was clipped
     ("isDead") for good; scikit-learn takes it from the intermediate weight
-    and carries over the part of the penalty a clip cut off (cumulative
-    penalty). With the intermediate weight's sign and no carry-over, that step
-    is exactly soft-thresholding.
+    and carries over the part of the penalty a clip cut off: the cumulative
+    penalty of Tsuruoka, Tsujii and Ananiadou 2009 (ACL-IJCNLP), which
+    Playground does not have. With the intermediate weight's sign and no
+    carry-over, that step is exactly soft-thresholding.
 
     The bias takes plain gradient steps (it stays at ``b0`` if
     ``fit_intercept`` is False). ``l1`` and ``l2`` may be 1-D arrays (equal

@@ -11,7 +11,8 @@ Objective, bias ``b`` not penalized:
 - :func:`ridge_zero_crossings`: the isolated values of l2 where a ridge
   coefficient changes sign (passes through 0), found by root finding
   (``scipy.optimize.brentq``) on the exact ridge solution.
-- :func:`lasso_knots` (l2 = 0): the knots of the LARS-lasso homotopy.
+- :func:`lasso_knots` (l2 = 0): the knots of the LARS-lasso homotopy;
+  :func:`elastic_net_knots`: the same at a fixed l2 > 0.
 - :func:`lasso_path` (l2 = 0) and :func:`elastic_net_path` (both): the
   homotopy, interpolated at the requested values, checked against the
   optimality (KKT) conditions and finished by coordinate descent where ties
@@ -39,7 +40,7 @@ from helpers._checks import (
 )
 
 __all__ = ["ConvergenceWarning", "ridge_path", "RidgeCrossing", "ridge_zero_crossings", "LassoKnots",
-           "lasso_knots", "lasso_path", "elastic_net_path"]
+           "lasso_knots", "elastic_net_knots", "lasso_path", "elastic_net_path"]
 
 
 class ConvergenceWarning(UserWarning):
@@ -175,6 +176,24 @@ def lasso_knots(X, y, *, fit_intercept=True, max_knots=None) -> LassoKnots:
     singular system warns (:class:`ConvergenceWarning`) and returns the knots
     found so far with ``complete=False``.
     """
+    return _knots("lasso_knots", X, y, 0.0, fit_intercept, max_knots)
+
+
+def elastic_net_knots(X, y, l2, *, fit_intercept=True, max_knots=None) -> LassoKnots:
+    """The knots of the exact elastic-net path in l1 at a fixed ``l2`` (a :class:`LassoKnots`).
+
+    With the bias at its best value the elastic net is a lasso in the Gram
+    matrix shifted by n*l2 (see :func:`elastic_net_path`), so the same homotopy
+    gives its knots exactly: ``events`` are the values of l1 where a feature
+    enters or leaves. The L2 term has slope 0 at w = 0, so the first feature
+    enters at the lasso's l1_max whatever ``l2`` is. ``l2 = 0`` is
+    :func:`lasso_knots`.
+    """
+    l2 = scalar(l2, "l2", minimum=0.0)
+    return _knots("elastic_net_knots", X, y, l2, fit_intercept, max_knots)
+
+
+def _knots(caller, X, y, l2, fit_intercept, max_knots) -> LassoKnots:
     X = as_matrix(X, "X")
     y = as_vector(y, "y")
     same_length(X, y, "X", "y")
@@ -182,12 +201,16 @@ def lasso_knots(X, y, *, fit_intercept=True, max_knots=None) -> LassoKnots:
     n, p = X.shape
     max_knots = 50 * (p + 1) if max_knots is None else positive_int(max_knots, "max_knots")
     Xc, yc, x_mean, y_mean = _center(X, y, fit_intercept)
-    lam, coefs, events, problem = _lars_lasso(Xc.T @ Xc, Xc.T @ yc, np.linalg.matrix_rank(Xc), max_knots)
+    if l2 > 0:
+        G, rank = Xc.T @ Xc + n * l2 * np.eye(p), p
+    else:
+        G, rank = Xc.T @ Xc, np.linalg.matrix_rank(Xc)
+    lam, coefs, events, problem = _lars_lasso(G, Xc.T @ yc, rank, max_knots)
     scale = 2.0 / n
     l1 = lam * scale
     if problem:
-        warnings.warn(f"lasso_knots: the LARS homotopy {problem}; the knots stop at l1 = {l1[-1]:.6g} "
-                      "instead of reaching the end of the path", ConvergenceWarning, stacklevel=2)
+        warnings.warn(f"{caller}: the LARS homotopy {problem}; the knots stop at l1 = {l1[-1]:.6g} "
+                      "instead of reaching the end of the path", ConvergenceWarning, stacklevel=3)
     entry = []
     for _, j, kind in events:
         if kind == "enter" and j not in entry:

@@ -27,8 +27,8 @@ PRIORS = ("laplace", "gaussian")
 def map_penalty(prior: str, *, sigma, scale, n_samples):
     """The course's penalty whose minimizer is the MAP estimate: ``alpha`` (Laplace) or ``lambda`` (Gaussian).
 
-    ``sigma`` is the noise's standard deviation, ``scale`` the prior's (b for
-    Laplace, tau for Gaussian), ``n_samples`` the number of rows.
+    ``sigma`` is the noise's standard deviation, ``scale`` the prior's (beta for
+    Laplace, tau for Gaussian; notebook 05 keeps b for the bias), ``n_samples`` the number of rows.
     """
     choice(prior, "prior", PRIORS)
     sigma = scalar(sigma, "sigma", minimum=0.0, strict=True)

@@ -313,9 +313,9 @@ def test_clip_literal_is_the_stated_rule_and_does_not_keep_a_useless_weight_at_z
     assert np.all(clip.exact_zero_counts[-500:] > traj.exact_zero_counts[-500:].min())
 
 
-def test_truncated_gradient_with_the_intermediate_sign_is_soft_thresholding():
-    """Loss step v = w - lr*g, then an L1 step of lr*l1 toward 0 that stops at 0 (scikit-learn's
-    truncated gradient without carry-over) equals soft_threshold(v, lr*l1) for every input."""
+def test_clipping_at_zero_with_the_intermediate_sign_is_soft_thresholding():
+    """Loss step v = w - lr*g, then an L1 step of lr*l1 toward 0 that stops at 0 (clipping at zero,
+    scikit-learn's rule without its carry-over) equals soft_threshold(v, lr*l1) for every input."""
     rng = np.random.default_rng(3)
     v = np.concatenate([rng.normal(size=2000), [0.0, 0.3, -0.3, 0.29999999]])
     t = 0.3
@@ -356,3 +356,29 @@ def test_saw_tooth_moves_by_lr_times_l1_minus_and_plus_g():
     centre = 0.5 * (tail.max() + tail.min())
     assert abs(centre) > 0.25 * lr * abs(g)                         # not centred on 0
     assert np.sign(centre) == -np.sign(g)
+
+
+def _sklearn_l1penalty(w, u, q):
+    """scikit-learn's sgd_fast l1penalty (Tsuruoka, Tsujii and Ananiadou 2009): clip at 0 against the
+    cumulative penalty u minus what this weight has received so far, q; q records what was applied."""
+    z = w
+    if w > 0:
+        w = max(0.0, w - (u + q))
+    elif w < 0:
+        w = min(0.0, w + (u - q))
+    return w, q + (w - z)
+
+
+def test_the_cumulative_penalty_carries_a_clip_over_so_it_is_not_soft_thresholding():
+    """With carry-over the clipped part of the penalty is charged later: the result differs from
+    soft-thresholding each step, which is why 'this is soft-thresholding' needs 'and no carry-over'."""
+    t = 0.2                                        # lr*l1 per step
+    u, q, w_cum, w_prox = 0.0, 0.0, 0.0, 0.0
+    for pull in (0.1, 0.5):                        # the loss steps: +0.1, then +0.5
+        u += t
+        w_cum, q = _sklearn_l1penalty(w_cum + pull, u, q)
+        w_prox = float(penalties.soft_threshold(w_prox + pull, t))
+    assert w_prox == pytest.approx(0.3) and w_cum == pytest.approx(0.2)   # 0.1 of the first step's penalty carried over
+    u, q = t, 0.0                                  # one step from scratch: nothing to carry, the same numbers
+    for v in np.linspace(-1, 1, 41):
+        assert _sklearn_l1penalty(v, u, q)[0] == pytest.approx(float(penalties.soft_threshold(v, t)), abs=1e-15)

@@ -8,6 +8,7 @@ notebook's problems), not read off the specs.
 
 import numpy as np
 import pytest
+from scipy.optimize import brentq
 from sklearn.linear_model import Lasso, Ridge
 
 from helpers import data
@@ -174,6 +175,71 @@ def test_the_predictions_agree_with_the_mathematics():
     lams = np.linspace(0.5, 1.5, 2001)
     coef = np.array([Ridge(alpha=ds.n_samples * lam).fit(ds.X, ds.y).coef_[s1] for lam in lams[::50]])
     assert coef[0] < 0 < coef[-1] and np.count_nonzero(np.diff(np.sign(coef))) == 1
+
+
+def test_the_chatter_feedback_states_the_band_and_the_step_as_the_run_shows_them():
+    """Wide chatter (eta = 0.4, alpha = 1): the band is about 2*eta*alpha wide (not eta*alpha), its range over
+    the last half is the one the feedback prints, and each step is eta*(g + alpha*sign(w3)), g included."""
+    X, y = _notebook_chatter_problem()
+    n = len(y)
+    w, b, eta, alpha = np.array([0.0, 0.0, 1.0]), 0.0, 0.4, 1.0
+    w3, steps, grads = [w[2]], [], []
+    for _ in range(150):
+        r = X @ w + b - y
+        g = 2 / n * X.T @ r
+        new = w - eta * (g + alpha * np.sign(w))
+        steps.append(new[2] - w[2])
+        grads.append(g[2])
+        w, b = new, b - eta * 2 / n * r.sum()
+        w3.append(w[2])
+    tail = np.array(w3[1:][75:])                          # the last half, as the widget's readout takes it
+    assert tail.max() - tail.min() > 1.5 * eta * alpha    # about 2*eta*alpha wide, not eta*alpha
+    lasso = Lasso(alpha=alpha / 2, tol=1e-14, max_iter=1_000_000).fit(X, y)   # the course's alpha = 1
+    g_star = -2 / n * (y - lasso.predict(X)) @ X[:, 2]
+    assert lasso.coef_[2] == 0.0 and round(g_star, 2) == -0.05
+    diverges = ex.CHATTER_EXACT_ZERO.choices[3].feedback
+    assert f"{tail.min():+.2f}".replace("-", "−") in diverges and f"{tail.max():+.2f}" in diverges
+    assert "2ηα wide" in diverges and "g ≈ −0.05" in diverges
+    # a step of eta*alpha*sign(w3) alone misses the loss's part eta*g by about 0.02 at every step of the tail
+    np.testing.assert_allclose(steps, -eta * (np.array(grads) + alpha * np.sign(w3[:-1])), atol=1e-12)
+    assert np.all(np.abs(np.array(steps[75:]) + eta * alpha * np.sign(w3[75:-1])) > 0.01)
+    assert "η(g + α·sign(w₃))" in ex.CHATTER_EXACT_ZERO.choices[0].feedback
+
+
+def test_sign_plus_one_at_zero_kicks_a_zero_weight_away_every_other_step():
+    eta, alpha, w = 0.1, 0.5, [0.0]
+    for _ in range(6):                                    # nothing else pulls on the weight: g = 0
+        w.append(w[-1] - eta * alpha * (1.0 if w[-1] >= 0 else -1.0))
+    np.testing.assert_allclose(w, [0.0, -0.05, 0.0, -0.05, 0.0, -0.05, 0.0], atol=1e-15)
+    hint = ex.L1_STEP_AT_ZERO.check("-0.08").message
+    assert "every other step" in hint and "at every step" not in hint
+
+
+def test_which_prior_asks_about_a_held_zero_because_ridge_also_has_isolated_zeros():
+    """The Gaussian MAP (ridge) passes through 0 at an isolated lambda (s1 on the diabetes data), and a feature
+    whose least-squares weight is 0 has ridge weight 0 for every lambda: only 'held at 0 over a range of
+    scales, for a weight non-zero in least squares' singles out the Laplace prior."""
+    ds = data.load_diabetes(standardize=True)
+    names, n = list(ds.feature_names), ds.n_samples
+    s1 = names.index("s1")
+
+    def ridge_s1(lam):
+        return Ridge(alpha=n * lam, solver="svd").fit(ds.X, ds.y).coef_[s1]
+    root = brentq(ridge_s1, 0.5, 1.5, xtol=1e-12)
+    assert root == pytest.approx(0.812, abs=5e-4)          # a Gaussian-prior MAP weight that is exactly 0 there
+    assert ridge_s1(root * 0.99) < 0 < ridge_s1(root * 1.01)                  # ... and only there
+    H = np.array([[1, 1, 1, 1], [1, -1, 1, -1], [1, 1, -1, -1], [1, -1, -1, 1]], dtype=float)
+    Xo, yo = H[:, 1:3], 3 * H[:, 1] + 0.5 * H[:, 3]       # the second feature: least-squares weight 0
+    assert np.linalg.lstsq(Xo, yo, rcond=None)[0][1] == pytest.approx(0.0, abs=1e-14)
+    for lam in (0.01, 1.0, 100.0):
+        assert abs(Ridge(alpha=4 * lam).fit(Xo, yo).coef_[1]) < 1e-14      # 0 for every lambda
+    # Laplace-prior MAP (the lasso): s1 is non-zero in least squares and exactly 0 over a whole range of alpha.
+    ls = np.linalg.lstsq(np.column_stack([ds.X, np.ones(n)]), ds.y, rcond=None)[0]
+    assert abs(ls[s1]) > 1.0
+    lasso_s1 = [Lasso(alpha=a / 2, tol=1e-12, max_iter=200_000).fit(ds.X, ds.y).coef_[s1] for a in (8.0, 20.0, 60.0)]
+    assert lasso_s1 == [0.0, 0.0, 0.0]
+    prompt = ex.WHICH_PRIOR_ZEROS.prompt
+    assert "whole range of prior scales" in prompt and "least-squares value" in prompt
 
 
 @pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)

@@ -286,6 +286,51 @@ def test_elastic_net_at_l2_zero_is_the_lasso_and_at_l1_zero_is_ridge():
     assert_allclose(both, ridge, rtol=1e-10)
 
 
+@pytest.mark.parametrize("l2", [0.3, 1.0])
+def test_elastic_net_knots_match_sklearn_lars_on_augmented_data_and_sklearn_elastic_net(l2):
+    """The elastic net at fixed l2 is a lasso on [X_c; sqrt(n*l2) I], [y_c; 0]: scikit-learn's lars_path there
+    gives the knots independently; scikit-learn's ElasticNet changes its non-zeros exactly at them."""
+    X, y = make_problem()
+    n, p = X.shape
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    knots = paths.elastic_net_knots(X, y, l2)
+    Xa, ya = np.vstack([Xc, np.sqrt(n * l2) * np.eye(p)]), np.concatenate([yc, np.zeros(p)])
+    alphas, _, sk_coefs = linear_model.lars_path(Xa, ya, method="lasso")
+    assert_allclose(knots.l1, 2.0 * alphas * (n + p) / n, rtol=1e-9, atol=1e-9)
+    assert_allclose(knots.coefs, sk_coefs.T, rtol=1e-8, atol=1e-8)
+    assert knots.l1_max == pytest.approx(paths.lasso_knots(X, y).l1_max, rel=1e-12)   # the same first entry
+    for l1, j, kind in knots.events:
+        if l1 <= 0.02:
+            continue
+        above, below = (linear_model.ElasticNet(alpha=a, l1_ratio=r, tol=1e-14, max_iter=1_000_000).fit(X, y).coef_
+                        for a, r in (conventions.sklearn_elastic_net_params(l1 * s, l2) for s in (1.001, 0.999)))
+        assert (above[j] == 0.0) == (kind == "enter") and (below[j] == 0.0) == (kind == "leave")
+
+
+def test_elastic_net_knots_at_l2_zero_are_the_lasso_knots():
+    X, y, _ = diabetes_standardized()
+    lasso, enet = paths.lasso_knots(X, y), paths.elastic_net_knots(X, y, 0.0)
+    assert_array_equal(enet.l1, lasso.l1) and enet.events == lasso.events
+
+
+def test_notebook_05_correlated_pair_enters_closer_together_in_the_elastic_net():
+    """05 section 4 (and the teacher's guide): x1 enters at alpha = 2.699 in both, x2 at 2.612 in the elastic
+    net (lambda = 1) against 1.828 in the lasso; scikit-learn's ElasticNet agrees either side of 2.612."""
+    rng = np.random.default_rng(5)                 # the notebook's draws, in its order
+    rng.standard_normal((60, 3)), rng.standard_normal(60)
+    z = rng.standard_normal((100, 2))
+    X = np.column_stack([z[:, 0], 0.95 * z[:, 0] + np.sqrt(1 - 0.95**2) * z[:, 1]])
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    y = X @ np.array([1.0, 0.4]) + 0.5 * rng.standard_normal(100)
+    lasso, enet = paths.lasso_knots(X, y).events[:2], paths.elastic_net_knots(X, y, 1.0).events[:2]
+    assert [(round(a, 3), j) for a, j, _ in lasso] == [(2.699, 0), (1.828, 1)]
+    assert [(round(a, 3), j) for a, j, _ in enet] == [(2.699, 0), (2.612, 1)]
+    for scale, zero in ((1.001, True), (0.999, False)):
+        a, r = conventions.sklearn_elastic_net_params(enet[1][0] * scale, 1.0)
+        coef = linear_model.ElasticNet(alpha=a, l1_ratio=r, tol=1e-14, max_iter=1_000_000).fit(X, y).coef_
+        assert (coef[1] == 0.0) == zero and coef[0] > 0
+
+
 def test_elastic_net_on_duplicated_columns_splits_the_weight_equally():
     # The L2 part makes J strictly convex: two identical columns get identical weights
     # (the lasso alone has no unique answer there).

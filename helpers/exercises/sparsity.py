@@ -41,7 +41,8 @@ L1_STEP_AT_ZERO = NumberExercise(
          r"loss moves the weight: $0 - 0.1 \times (0.3 + 0.5 \times 0) = -0.03$."),
     mistakes=(
         Mistake(-0.08, "You took sign(0) as +1, so the penalty pushed too: −0.1 × (0.3 + 0.5) = −0.08. "
-                       "np.sign(0.0) is 0; a rule with sign(0) = +1 kicks a zero weight away at every step."),
+                       "np.sign(0.0) is 0; a rule with sign(0) = +1 kicks a zero weight away again and again (every "
+                       "other step when the loss does not pull on it: out to −ηα, then back to 0)."),
         Mistake(0.02, "You took sign(0) as −1: −0.1 × (0.3 − 0.5) = +0.02. At w = 0, np.sign gives 0, so "
                       "only the loss gradient acts."),
         Mistake(-0.3, "You left out the learning rate: the step is η times the gradient, −0.1 × 0.3."),
@@ -61,24 +62,28 @@ CHATTER_EXACT_ZERO = ChoiceExercise(
             r"150 steps?"),
     choices=(
         Choice("yes, after a few steps, and it stays there",
-               "That is what clip and proximal do: they stop at 0. The subgradient rule has no such stop: "
-               "once |w₃| < ηα its step ηα·sign(w₃) is larger than the weight and carries it across 0."),
+               "That is what clip (with a test at zero) and proximal do: they stop at 0. The subgradient rule "
+               "has no such stop: its step is η(g + α·sign(w₃)), with |g| < α, so near 0 it points toward 0 "
+               "from either side; once it is larger than |w₃| it carries the weight across 0."),
         Choice("yes, every other step, as it crosses 0",
                "Crossing 0 is not landing on it: the weight jumps from one side to the other in one step "
                "and is never exactly 0.0 in between (a float lands on 0.0 only by a fluke)."),
         Choice("no: it keeps jumping across 0 and is never exactly 0.0", ""),
         Choice("no, because it diverges",
                "η = 0.4 is below this problem's stable learning rate, so nothing blows up: w₁ and w₂ settle. "
-               "Only w₃ keeps moving, inside a band about ηα wide around 0."),
+               "Only w₃ keeps moving, inside the band −ηg ± ηα: about 2ηα wide, and centred on 0 only "
+               "because the loss barely pulls on w₃ here (g ≈ −0.05); over the last half it runs from −0.31 "
+               "to +0.36 with ηα = 0.4."),
     ),
     answer=2,
-    why=(r"The step $\eta\alpha\,\mathrm{sign}(w_3)$ has a constant size. Near 0 it is larger than $|w_3|$, "
-         r"so every step jumps over 0 and the next jumps back: the readout counts 0 steps at exactly 0.0, "
-         r"while proximal is exactly 0 from step 1."),
+    why=(r"The step is $-\eta\,(g + \alpha\,\mathrm{sign}(w_3))$ with $|g| < \alpha$: near 0 it points toward 0 "
+         r"from either side, with a size of at least $\eta(\alpha - |g|)$, larger than $|w_3|$ there, so every "
+         r"step jumps over 0 and the next jumps back: the readout counts 0 steps at exactly 0.0, while "
+         r"proximal is exactly 0 from step 1."),
     solution=(r"Near 0 a step moves $w_3$ by $-\eta\,(g + \alpha\,\mathrm{sign}(w_3))$ with $|g| < \alpha$: "
               r"toward 0 from either side, by at least $\eta(\alpha - |g|)$. A weight at $0.05$ with "
-              r"$\eta\alpha = 0.4$ goes to about $-0.35$, then back up, and so on. Landing on exactly "
-              r"$0.0$ would need the weight to equal one step's size to every bit."),
+              r"$\eta\alpha = 0.4$ and $g \approx -0.05$ goes to about $-0.33$, then back up, and so on. "
+              r"Landing on exactly $0.0$ would need the weight to equal one step's size to every bit."),
 )
 
 # --- 2. the proximal step --------------------------------------------------------------
@@ -250,26 +255,35 @@ SKLEARN_LASSO_ALPHA = NumberExercise(
 
 WHICH_PRIOR_ZEROS = ChoiceExercise(
     key="which-prior-zeros",
-    prompt=("Gaussian noise, and a prior on each weight. For which prior can the most probable weights "
-            "(the MAP estimate) contain a weight that is exactly 0?"),
+    prompt=("Gaussian noise, and a prior on each weight. Take a weight whose least-squares value (no prior) "
+            "is not 0. For which prior can the most probable weights (the MAP estimate) hold that weight at "
+            "exactly 0 over a whole range of prior scales, not just at one scale where it passes through 0?"),
     choices=(
         Choice("the Gaussian prior: it is highest at 0",
                "Both priors are highest at 0. What matters is the shape there: −log of a Gaussian is w²/(2τ²), "
-               "flat at 0 (slope 0), so any pull from the data moves the weight off 0. That is ridge."),
-        Choice("the Laplace prior: its −log, |w|/b, has a kink at 0", ""),
+               "flat at 0 (slope 0), so any pull from the data moves the weight off 0. That is ridge: a ridge "
+               "weight can pass through 0 at single values of λ (s1 at λ ≈ 0.812 on the diabetes data), but "
+               "it does not stay there."),
+        Choice("the Laplace prior: its −log, |w|/β, has a kink at 0", ""),
         Choice("both, for a strong enough prior",
-               "A stronger Gaussian prior shrinks every weight more but never holds one at exactly 0: its "
-               "penalty has slope 0 at 0 (ridge)."),
+               "A stronger Gaussian prior shrinks every weight more but holds none at exactly 0 over a range of "
+               "τ: its penalty has slope 0 at 0 (ridge), so a zero is a crossing at one τ. Only a weight that "
+               "is 0 in least squares already (and then for every τ) stays at 0."),
         Choice("neither: a probability model never gives exact zeros",
-               "The MAP estimate is a minimizer, and with the Laplace prior it is exactly the lasso, which has "
-               "exact zeros. (The posterior mean is never exactly sparse; the MAP is.)"),
+               "The MAP estimate is a minimizer, and with the Laplace prior it is exactly the lasso, which holds "
+               "weights at 0 over whole intervals of α. (The posterior mean is never exactly sparse; the MAP "
+               "is.)"),
     ),
     answer=1,
-    why=(r"$-\log$ of the Laplace density is $\lvert w\rvert/b$ plus a constant: the L1 penalty, with the "
-         r"kink at 0 that lets the minimizer sit exactly on 0 while the data's pull is smaller than the "
-         r"kink's slope."),
-    solution=(r"MAP minimizes $-\log p(y\mid w) - \log p(w)$. Laplace: $-\log p(w) = \lvert w\rvert/b$ + const, "
-              r"the lasso (exact zeros). Gaussian: $w^2/(2\tau^2)$ + const, ridge (no held zeros)."),
+    why=(r"$-\log$ of the Laplace density is $\lvert w\rvert/\beta$ plus a constant: the L1 penalty, with a "
+         r"kink at 0 that holds the minimizer exactly on 0 for every scale at which the data's pull is "
+         r"smaller than the kink's slope, a whole interval of $\beta$. The Gaussian prior gives ridge, whose "
+         r"weight is 0 only at isolated scales where it changes sign."),
+    solution=(r"MAP minimizes $-\log p(y\mid w) - \log p(w)$. Laplace: $-\log p(w) = \lvert w\rvert/\beta$ "
+              r"+ const, the lasso with $\alpha = 2\sigma^2/(n\beta)$: a weight is 0 for every $\alpha$ above "
+              r"the largest one at which it enters, a whole range of $\beta$. Gaussian: $w^2/(2\tau^2)$ + const, "
+              r"ridge: a ratio of polynomials in $\lambda$, so it is 0 at a few isolated values (crossings) unless it "
+              r"is 0 for every $\lambda$, which needs a least-squares value of 0."),
 )
 
 EXERCISES = (L1_STEP_AT_ZERO, CHATTER_EXACT_ZERO, SOFT_THRESHOLD_BY_HAND, WRITE_SOFT_THRESHOLD, L1_ON_AN_EDGE,

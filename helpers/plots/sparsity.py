@@ -1,6 +1,6 @@
 """Figures for notebook 05_sparsity: exact zeros, diamond against circle, regularization paths.
 
-- :class:`ChatterFigure`: subgradient, clip and proximal side by side; top row
+- :class:`ChatterFigure`: subgradient, clip (with a test at zero) and proximal side by side; top row
   every weight against the step, bottom row the useless weight in units of
   eta*alpha (so the axis never moves and the chatter band is always +-1).
 - :class:`GeometryFigure`: loss ellipses with the L1 diamond (left) and the L2
@@ -35,8 +35,9 @@ from helpers.plots import (
 )
 
 METHOD_TITLES = {
-    "subgradient": r"subgradient: $-\eta\alpha\,\mathrm{sign}(w)$",
-    "clip": "clip at zero",
+    "subgradient": "subgradient (the notes)",
+    "clip": "clip with a test at zero",
+    "clip_literal": "clip, read literally",
     "proximal": "proximal (soft-threshold)",
 }
 WEIGHT_COLORS = (POINT_COLOR, MUTED_COLOR, HIGHLIGHT_COLOR, HUBER_COLOR, L2_COLOR)
@@ -341,12 +342,12 @@ def prior_figure(variance: float = 1.0):
     """Gaussian and Laplace priors with the same variance: densities, and minus log densities (the penalties)."""
     w = np.linspace(-4, 4, 801)
     tau = np.sqrt(variance)
-    b = np.sqrt(variance / 2.0)  # Laplace scale with variance 2 b^2
+    beta = np.sqrt(variance / 2.0)  # Laplace scale beta, variance 2 beta^2 (b is the bias in the notebook)
     gauss = np.exp(-w**2 / (2 * variance)) / np.sqrt(2 * np.pi * variance)
-    laplace = np.exp(-np.abs(w) / b) / (2 * b)
+    laplace = np.exp(-np.abs(w) / beta) / (2 * beta)
     fig, (ax, ax2) = new_figure(8.0, 3.4, ncols=2)
     ax.plot(w, gauss, color=L2_COLOR, label=rf"Gaussian, $\tau$={tau:g} $\to$ L2")
-    ax.plot(w, laplace, color=L1_COLOR, label=rf"Laplace, $b$={b:.3g} $\to$ L1")
+    ax.plot(w, laplace, color=L1_COLOR, label=rf"Laplace, $\beta$={beta:.3g} $\to$ L1")
     ax.set_xlabel("$w$")
     ax.set_ylabel("prior density $p(w)$")
     ax.set_ylim(-0.02, 0.98)  # room for the legend above the Laplace peak
@@ -355,7 +356,7 @@ def prior_figure(variance: float = 1.0):
     ax2.plot(w, -np.log(gauss) + np.log(gauss.max()), color=L2_COLOR,
              label=r"$w^2/(2\tau^2)$: flat at 0")
     ax2.plot(w, -np.log(laplace) + np.log(laplace.max()), color=L1_COLOR,
-             label=r"$|w|/b$: a kink at 0")
+             label=r"$|w|/\beta$: a kink at 0")
     ax2.set_ylim(0, 6)
     ax2.set_xlabel("$w$")
     ax2.set_ylabel(r"$-\log p(w)$ + const")
