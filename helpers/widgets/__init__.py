@@ -35,6 +35,13 @@ from matplotlib.backend_bases import MouseButton
 
 SLIDER_STYLE = {"description_width": "initial"}  # long descriptions stay readable
 
+# Page-wide CSS, carried by every scene bar (a <style> in an HTML widget applies to the whole
+# page, in JupyterLab and in Voilà). MathJax keeps a hidden copy of each formula for screen
+# readers, laid out in a fallback font and often wider than the visible formula; near the end
+# of a line it made the paragraph scroll sideways (Voilà, 1024 px window). Its box is clipped to
+# the formula's width; screen readers read its text, not its box.
+PAGE_CSS = "mjx-container > mjx-assistive-mml { max-width: 100%; }"
+
 
 def figure_view(fig):
     """The widget that shows ``fig``: its ipympl canvas, or a static PNG on other backends."""
@@ -394,7 +401,7 @@ class CourseWidget:
             button.on_click(self.messages.guard(lambda _b, label=scene.label: self.apply_scene(label)))
             self.scene_buttons[scene.label] = button
             buttons.append(button)
-        label = widgets.HTML("<b>Scenes:</b>", layout=widgets.Layout(margin="0 6px 0 0"))
+        label = widgets.HTML(f"<style>{PAGE_CSS}</style><b>Scenes:</b>", layout=widgets.Layout(margin="0 6px 0 0"))
         bar = widgets.HBox([label, *buttons], layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         bar.add_class("course-scenes")
         return bar

@@ -252,7 +252,7 @@ def horizontal_overflow(page) -> dict:
             };
             const name = el => el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className.trim()
                 ? '.' + el.className.trim().split(/\\s+/).slice(0, 3).join('.') : '') + owner(el)
-                + (el.tagName === 'math' || el.tagName === 'MATH' ? ` "${el.textContent.trim().slice(0, 60)}"` : '');
+                + (/^(math|mjx-container)$/i.test(el.tagName) ? ` "${el.textContent.trim().slice(0, 60)}"` : '');
             const problems = [];
             // boxes that scroll sideways (a scrollbar inside the page)
             cells.querySelectorAll('*').forEach(el => {
@@ -262,8 +262,11 @@ def horizontal_overflow(page) -> dict:
                     problems.push(`${name(el)} scrolls sideways: ${el.scrollWidth} > ${el.clientWidth} px`);
             });
             // content cut off by a box that hides its overflow, or by the window
-            const boxes = 'canvas, img, table, math, pre, .widget-slider, .widget-button, .widget-html';
+            const boxes = 'canvas, img, table, math, mjx-container, pre, .widget-slider, .widget-button, .widget-html';
             cells.querySelectorAll(boxes).forEach(el => {
+                // MathJax's hidden screen-reader copy of a formula (clipped, never seen): the
+                // visible formula is its mjx-container, checked on its own
+                if (el.closest('mjx-assistive-mml')) return;
                 const r = el.getBoundingClientRect();
                 if (!r.width || !r.height) return;
                 if (r.right > w + 1) {
