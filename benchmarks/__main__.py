@@ -5,6 +5,7 @@
     .venv/bin/python -m benchmarks --only browser --widget "04 eta" --dpr 2   # one widget, HiDPI only
     .venv/bin/python -m benchmarks --only kernel --dpr 1 --dpr 2              # kernel cost at both ratios
     .venv/bin/python -m benchmarks --only hops --variant echo --variant switch  # A/B in one session
+    .venv/bin/python -m benchmarks --only voila --dpr 1   # the same moves in Voilà beside JupyterLab
     .venv/bin/python -m benchmarks --moves 40 --json artifacts/benchmark.json
 
 See benchmarks/README.md for what each figure means and how it is measured.
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from benchmarks.common import fmt_ms, load_average, machine, print_machine, print_table
 
-PARTS = ("browser", "kernel", "hops", "course", "solvers")
+PARTS = ("browser", "kernel", "hops", "voila", "course", "solvers")
 
 # Targets of issues 6 and 13 (printed next to the figures; never asserted).
 TARGETS_DRAG = {1.0: (40.0, 60.0), 2.0: (50.0, 80.0)}  # device pixel ratio -> (median, p95) ms, issue 13
@@ -123,6 +124,27 @@ def hops_section(moves: int, log, scenarios, dprs, variants, repeats: int) -> di
     return result
 
 
+def voila_section(moves: int, log, scenarios, dprs) -> dict:
+    from benchmarks import voila_latency
+
+    log(f"voila: JupyterLab and Voilà side by side in one headless Chromium, device pixel ratio(s) "
+        f"{', '.join(f'{d:g}' for d in dprs)}, {moves} moves per widget and app ({load_average()})")
+    result = voila_latency.run(scenarios, moves=moves, dprs=dprs, log=log)
+    for dpr, r in result["by_dpr"].items():
+        print_table(f"6. Voilà beside JupyterLab: mouse move -> changed canvas pixels, ms, device pixel ratio "
+                    f"{dpr:g} (blocks alternate between the two); {r['load']} at the end",
+                    *voila_latency.table(r["scenarios"]))
+        rt = r["round_trip_ms"]
+        if rt:
+            print("   bare kernel round trip (kernel_info through the page's websocket), median ms, "
+                  "JupyterLab / Voilà: "
+                  + ", ".join(f"{Path(k).stem[:2]} {v['lab']:.0f} / {v['voila']:.0f}" for k, v in rt.items()))
+    for app, name in (("lab", "JupyterLab"), ("voila", "Voilà")):
+        if app in result["nodelay"]:
+            print("   TCP_NODELAY on the kernel websocket, " + voila_latency.nodelay_line(name, result["nodelay"][app]))
+    return result
+
+
 def kernel_ratio_table(by_dpr: dict) -> None:
     """Kernel CPU per update at each pixel ratio and the ratio to the first (HiDPI cost)."""
     dprs = list(by_dpr)
@@ -178,7 +200,8 @@ def main(argv=None) -> int:
                         help="run only this part (repeat for several); default: all. browser = mouse move to "
                              "pixels vs the interact baseline; kernel = cost of one update; hops = the time of one "
                              "update split hop by hop (input, websocket, server, kernel threads, callback, IOPub, "
-                             "page, decode, paint); course = nbval; solvers")
+                             "page, decode, paint); voila = the browser part's moves in Voilà beside JupyterLab, "
+                             "interleaved; course = nbval; solvers")
     parser.add_argument("--widget", action="append", metavar="LABEL",
                         help="only the widgets whose label contains LABEL (repeatable), e.g. '04 eta' or '01'; "
                              "labels: " + "; ".join(s.label for s in SCENARIOS))
@@ -230,6 +253,8 @@ def main(argv=None) -> int:
         out["browser"] = {d: browser_section(args.moves, log, scenarios, d)[1] for d in dprs}
     if "hops" in parts:
         out["hops"] = hops_section(args.moves, log, scenarios, dprs, variants, args.repeats)
+    if "voila" in parts:
+        out["voila"] = voila_section(args.moves, log, scenarios, dprs)
     if "course" in parts:
         out["course"] = course_section(log)
     print(f"\n(benchmark took {time.monotonic() - t0:.0f} s)")

@@ -157,9 +157,10 @@ def _result(samples) -> dict:
 
     latencies = [ms for ms in samples if ms is not None]
     misses = len(samples) - len(latencies)
-    parts = np.median(np.asarray(_PARTS[-len(latencies):]), axis=0).tolist() if _PARTS and latencies else None
+    kept = [list(p) for p in _PARTS[-len(latencies):]] if latencies else []  # per move (for pooling blocks)
+    parts = np.median(np.asarray(kept), axis=0).tolist() if kept else None
     _PARTS.clear()
-    return {**summary(latencies), "misses": misses, "times": latencies, "parts_ms": parts}
+    return {**summary(latencies), "misses": misses, "times": latencies, "parts_ms": parts, "parts": kept}
 
 
 def slider_latency(lab, page, root_css: str, slider_css: str, moves: int, mode: str = "canvas",
