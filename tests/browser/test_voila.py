@@ -37,9 +37,11 @@ NAMES = [p.stem for p in NOTEBOOKS]
 ARTIFACTS = vs.ARTIFACTS
 
 # Notebooks with a draggable figure: the widgets module and builder whose call the notebook makes.
-DRAGGABLE = {
+DRAGGABLE = {  # every notebook with a draggable figure (04 has sliders only)
     "01_norm": ("norm", "build_norm_explorer"),
+    "02_loss": ("loss", "build_loss_explorer"),
     "03_outlier_sensitivity": ("outliers", "build_outlier_explorer"),
+    "05_sparsity": ("sparsity", "build_geometry_explorer"),
 }
 
 
@@ -127,8 +129,9 @@ def controls_signature(output) -> str:
     return output.evaluate(CONTROLS_JS)
 
 
-def _notebook_call(name: str, builder: str) -> tuple[str, int]:
-    """The argument text of the notebook's `builder(...)` call (one line), and its SEED."""
+def _notebook_call(name: str, builder: str) -> tuple[str, int, dict]:
+    """The argument text of the notebook's `builder(...)` call (one line), its SEED, and the
+    literal arrays it defines (``y = np.array([2.0, 3.5])``), which the call may name."""
     import nbformat
 
     nb = nbformat.read(lab.REPO / "notebooks" / f"{name}.ipynb", as_version=4)
@@ -136,7 +139,9 @@ def _notebook_call(name: str, builder: str) -> tuple[str, int]:
     match = re.search(rf"^[^#\n]*\b{builder}\((.*)\)\s*$", source, flags=re.M)
     assert match, f"no call of {builder}(...) in {name}.ipynb"
     seed = re.search(r"^SEED\s*=\s*(\d+)", source, flags=re.M)
-    return match.group(1), int(seed.group(1)) if seed else 0
+    arrays = {m.group(1): np.array([float(v) for v in m.group(2).split(",")])
+              for m in re.finditer(r"^(\w+) = np\.array\(\[([-\d., ]+)\]\)\s*$", source, flags=re.M)}
+    return match.group(1), int(seed.group(1)) if seed else 0, arrays
 
 
 def build_like_the_notebook(name: str):
@@ -148,9 +153,9 @@ def build_like_the_notebook(name: str):
 
     module_name, builder = DRAGGABLE[name]
     function = getattr(importlib.import_module(f"helpers.widgets.{module_name}"), builder)
-    args, seed = _notebook_call(name, builder)
+    args, seed, arrays = _notebook_call(name, builder)
     set_style()
-    return eval(f"_build({args})", {"_build": function, "np": np, "SEED": seed})  # the notebook's own text
+    return eval(f"_build({args})", {"_build": function, "np": np, "SEED": seed, **arrays})  # the notebook's text
 
 
 def drag_points_of(widget):
@@ -210,9 +215,8 @@ def test_a_slider_changes_its_figure(app):
     pytest.fail(f"no slider changed its figure's pixels (tried {tried or 'none: no slider next to a figure'})")
 
 
+@pytest.mark.parametrize("app", sorted(DRAGGABLE), indirect=True)
 def test_a_drag_moves_a_point(app):
-    if app.name not in DRAGGABLE:
-        pytest.skip(f"{app.name} has no draggable figure")
     page = app.page
     widget = build_like_the_notebook(app.name)
     drags = drag_points_of(widget)
