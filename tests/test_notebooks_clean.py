@@ -77,6 +77,16 @@ def test_setup_cell_summary_and_glossary(path):
     assert any("\uac00" <= ch <= "\ud7a3" for ch in text), "each notebook has a glossary with the notes' Korean terms"
 
 
+def test_every_notebook_opens_with_the_same_run_first_line():
+    """One wording in all five, and true in every front end: JupyterLab needs Run All, Voilà and
+    handouts have already run the cells."""
+    firsts = {p.stem: "".join(json.loads(committed_text(p))["cells"][0]["source"]) for p in NOTEBOOKS}
+    assert len(set(firsts.values())) == 1, firsts
+    line = next(iter(firsts.values()))
+    assert line.startswith("**In JupyterLab, run me first:**") and "Run All Cells" in line, line
+    assert "Voilà" in line and "handout" in line, line
+
+
 # --- what a learner does in a clone does not fail the tests (issue 14, item 11) ---------------
 
 
