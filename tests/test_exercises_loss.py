@@ -10,20 +10,18 @@ import numpy as np
 import pytest
 from sklearn.metrics import mean_squared_error
 
-from helpers.exercises import ChoiceExercise, CodeExercise, NumberExercise
+from helpers.exercises import ChoiceExercise
 from helpers.exercises import loss as ex
 from helpers.widgets.exercises import Scoreboard, exercise_widget
-
-NUMBERS = [e for e in ex.EXERCISES if isinstance(e, NumberExercise)]
-CODES = [e for e in ex.EXERCISES if isinstance(e, CodeExercise)]
+from tests import exercise_checks as checks
 
 
-def test_catalogue_has_every_kind_and_unique_keys():
-    kinds = {e.kind for e in ex.EXERCISES}
-    assert {"predict", "compute", "code"} <= kinds
-    assert len(ex.EXERCISES) >= 5
-    keys = [e.key for e in ex.EXERCISES]
-    assert len(set(keys)) == len(keys) and all(k.startswith("02-") for k in keys)
+class TestCatalogue(checks.CatalogueSuite):
+    """The checks every notebook's exercises pass (tests/exercise_checks.py), on 02's."""
+
+    exercises = ex.EXERCISES
+    prefix = "02-"
+    mistake_format = "{:.4f}"
 
 
 def huber_by_hand(e, delta):
@@ -43,17 +41,6 @@ def test_number_answers_against_independent_references():
     assert ex.SHARE_OF_BIG_ERROR.check("9/10").right
 
 
-@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
-def test_each_catalogued_mistake_gets_its_own_hint(spec):
-    hints = set()
-    for mistake in spec.mistakes:
-        verdict = spec.check(f"{mistake.value:.4f}")
-        assert verdict.status == "wrong", (spec.key, mistake.value)
-        assert mistake.hint in verdict.message
-        hints.add(mistake.hint)
-    assert len(hints) == len(spec.mistakes)
-
-
 def test_the_mistakes_named_in_the_issue_are_caught():
     d = np.array([2.0, -1.0, 0.0, -3.0, 1.0])
     sum_sq, norm = float(np.sum(d ** 2)), float(np.linalg.norm(d))
@@ -64,40 +51,18 @@ def test_the_mistakes_named_in_the_issue_are_caught():
     assert "MSE" in ex.RMSE_FROM_NORM.check("9").message                         # MSE where RMSE was asked
 
 
-@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
-@pytest.mark.parametrize("nonsense", ["three", "nan", "inf", "1 2", [1.0, 2.0], True])
-def test_number_nonsense_gets_a_clear_message(spec, nonsense):
-    verdict = spec.check(nonsense)
-    assert verdict.status == "invalid" and "number" in verdict.message
-
-
-@pytest.mark.parametrize("spec", NUMBERS + [ex.CROSSING_UNIT], ids=lambda s: s.key)
-def test_empty_is_not_answered_yet(spec):
-    assert spec.check("").status == "unanswered" and spec.check(None).status == "unanswered"
-    assert "Not answered yet" in spec.check(None).message
-
-
 def test_a_far_wrong_number_gets_a_general_hint():
     verdict = ex.MSE_BY_HAND.check("42")
     assert verdict.status == "wrong" and "±0.005" in verdict.message
 
 
-def test_crossing_choice_every_wrong_option_names_its_misconception():
+def test_crossing_choice_right_option_is_what_squaring_does():
+    """Its wrong options' feedback and nonsense are checked in TestCatalogue."""
     spec = ex.CROSSING_UNIT
     assert isinstance(spec, ChoiceExercise)
     # The right option by computing it: 0.5 m in units of 0.25 m is 2 units, and 2**2 > 2.
     size = 0.5 / 0.25
     assert size ** 2 > size and "grows" in spec.labels[spec.answer]
-    assert spec.check(spec.answer).right
-    feedbacks = set()
-    for i, choice in enumerate(spec.choices):
-        if i == spec.answer:
-            continue
-        verdict = spec.check(i)
-        assert verdict.status == "wrong" and choice.feedback in verdict.message and choice.feedback
-        feedbacks.add(choice.feedback)
-    assert len(feedbacks) == len(spec.choices) - 1
-    assert spec.check(9).status == "invalid" and spec.check("maybe").status == "invalid"
 
 
 # --- write the code -----------------------------------------------------------------------------
@@ -131,62 +96,62 @@ def test_write_huber_accepts_a_right_function():
         assert ex.WRITE_HUBER.reference(*case.args) == pytest.approx(expected, rel=1e-12)
 
 
+WRONG_MSE = checks.WrongFunctions()
+
+
+@WRONG_MSE.catches("this notebook's vectors", "average over n")
 def mse_sum(pred, target):                       # forgot to divide by n
     return np.sum((np.asarray(pred, float) - np.asarray(target, float)) ** 2)
 
 
+@WRONG_MSE.catches("this notebook's vectors", "average over n")
 def mse_mean_then_square(pred, target):          # errors of opposite sign cancel
     return np.mean(np.asarray(pred, float) - np.asarray(target, float)) ** 2
 
 
+@WRONG_MSE.catches("this notebook's vectors", "average over n")
 def mse_abs(pred, target):                        # the MAE
     return np.mean(np.abs(np.asarray(pred, float) - np.asarray(target, float)))
 
 
+@WRONG_MSE.catches("this notebook's vectors", "average over n")
 def mse_n_minus_1(pred, target):
     d = np.asarray(pred, float) - np.asarray(target, float)
     return np.sum(d ** 2) / (len(d) - 1)
 
 
+@WRONG_MSE.catches("seven elements", "actual length")
 def mse_fixed_n(pred, target):
     d = np.asarray(pred, float) - np.asarray(target, float)
     return np.sum(d ** 2) / 5
 
 
+@WRONG_MSE.catches("very large values", "float64")
 def mse_float32(pred, target):
     d = np.asarray(pred, np.float32) - np.asarray(target, np.float32)
     return float(np.mean(d.astype(np.float64) ** 2))
 
 
+@WRONG_MSE.catches("plain Python lists", "np.asarray")
 def mse_lists(pred, target):                     # fine for arrays, but lists cannot be subtracted
     if len(pred) != len(target):
         raise ValueError("lengths differ")
     return np.mean((pred - target) ** 2)
 
 
+@WRONG_MSE.catches("lengths 3 and 1", "broadcast")
 def mse_broadcasts(pred, target):                 # right numbers, but no length check
     return np.mean((np.asarray(pred, float) - np.asarray(target, float)) ** 2)
 
 
+@WRONG_MSE.catches("lengths 3 and 1", "broadcast")
 def mse_zip(pred, target):                        # zip silently drops the extra predictions
     return sum((p - t) ** 2 for p, t in zip(pred, target)) / len(pred)
 
 
-@pytest.mark.parametrize("function, case_label, words", [
-    (mse_sum, "this notebook's vectors", "average over n"),
-    (mse_mean_then_square, "this notebook's vectors", "average over n"),
-    (mse_abs, "this notebook's vectors", "average over n"),
-    (mse_n_minus_1, "this notebook's vectors", "average over n"),
-    (mse_fixed_n, "seven elements", "actual length"),
-    (mse_float32, "very large values", "float64"),
-    (mse_lists, "plain Python lists", "np.asarray"),
-    (mse_broadcasts, "lengths 3 and 1", "broadcast"),
-    (mse_zip, "lengths 3 and 1", "broadcast"),
-])
+@pytest.mark.parametrize("function, case_label, words", WRONG_MSE)
 def test_write_mse_catches_each_mistake_with_its_case(function, case_label, words):
-    verdict = ex.WRITE_MSE.check(function)
-    assert verdict.status == "wrong"
-    assert case_label in verdict.message and words in verdict.message, verdict.message
+    checks.caught(ex.WRITE_MSE, function, case_label, words)
 
 
 def test_write_mse_later_cases_catch_what_the_first_one_misses():
@@ -203,45 +168,46 @@ def test_write_mse_later_cases_catch_what_the_first_one_misses():
     assert pair.status == "wrong" and "opposite errors" in pair.message and "must not cancel" in pair.message
 
 
+WRONG_HUBER = checks.WrongFunctions()
+
+
+@WRONG_HUBER.catches("errors inside δ")
 def huber_full_square(pred, target, delta=1.0):   # e^2 instead of (1/2) e^2 inside delta
     e = np.abs(np.asarray(pred, float) - np.asarray(target, float))
     return np.mean(np.where(e <= delta, e ** 2, delta * (e - delta / 2)))
 
 
+@WRONG_HUBER.catches("errors beyond δ")
 def huber_no_half_delta(pred, target, delta=1.0):  # delta (|e| - delta)
     e = np.abs(np.asarray(pred, float) - np.asarray(target, float))
     return np.mean(np.where(e <= delta, 0.5 * e ** 2, delta * (e - delta)))
 
 
+@WRONG_HUBER.catches("errors beyond δ, one negative")
 def huber_no_abs(pred, target, delta=1.0):        # e instead of |e| in the linear piece
     e = np.asarray(pred, float) - np.asarray(target, float)
     return np.mean(np.where(np.abs(e) <= delta, 0.5 * e ** 2, delta * (e - delta / 2)))
 
 
+@WRONG_HUBER.catches("δ = 2")
 def huber_delta_one(pred, target, delta=1.0):     # ignores delta
     return huber_right(pred, target, 1.0)
 
 
+@WRONG_HUBER.catches("errors beyond δ")
 def huber_quadratic(pred, target, delta=1.0):     # never switches
     return np.mean(0.5 * (np.asarray(pred, float) - np.asarray(target, float)) ** 2)
 
 
+@WRONG_HUBER.catches("lengths 3 and 1")
 def huber_no_check(pred, target, delta=1.0):
     e = np.abs(np.asarray(pred, float) - np.asarray(target, float))
     return np.mean(np.where(e <= delta, 0.5 * e ** 2, delta * (e - delta / 2)))
 
 
-@pytest.mark.parametrize("function, case_label", [
-    (huber_full_square, "errors inside δ"),
-    (huber_no_half_delta, "errors beyond δ"),
-    (huber_no_abs, "errors beyond δ, one negative"),
-    (huber_delta_one, "δ = 2"),
-    (huber_quadratic, "errors beyond δ"),
-    (huber_no_check, "lengths 3 and 1"),
-])
-def test_write_huber_catches_each_mistake_with_its_case(function, case_label):
-    verdict = ex.WRITE_HUBER.check(function)
-    assert verdict.status == "wrong" and case_label in verdict.message, verdict.message
+@pytest.mark.parametrize("function, case_label, words", WRONG_HUBER)
+def test_write_huber_catches_each_mistake_with_its_case(function, case_label, words):
+    checks.caught(ex.WRITE_HUBER, function, case_label, words)
 
 
 def huber_twice(pred, target, delta=1.0):          # 2 x Huber: e^2 inside, 2 delta |e| - delta^2 beyond
@@ -280,33 +246,6 @@ def test_the_exactly_delta_case_catches_a_linear_piece_that_does_not_join():
 
     verdict = ex.WRITE_HUBER.check(joins_badly)
     assert verdict.status == "wrong" and "|e| exactly δ" in verdict.message and "½δ²" in verdict.message
-
-
-@pytest.mark.parametrize("spec", CODES, ids=lambda s: s.key)
-def test_code_nonsense_gets_a_clear_message(spec):
-    name = spec.function_name
-    assert spec.check(None).status == "unanswered"
-
-    def template(*args):
-        raise NotImplementedError("write this function")
-
-    assert "Not answered yet" in spec.check(template).message
-    assert spec.check(42).status == "invalid" and "not a function" in spec.check(42).message
-
-    def raises(*args):
-        raise ZeroDivisionError("oops")
-
-    verdict = spec.check(raises)
-    assert verdict.status == "wrong" and "ZeroDivisionError: oops" in verdict.message and "Case 1" in verdict.message
-    verdict = spec.check(lambda *args: None)
-    assert verdict.status == "wrong" and "return" in verdict.message
-    verdict = spec.check(lambda *args: "3.0")
-    assert verdict.status == "wrong" and "not a number" in verdict.message
-    verdict = spec.check(lambda *args: np.array([1.0, 2.0]))
-    assert verdict.status == "wrong" and "shape" in verdict.message
-    verdict = spec.check(lambda *args: float("nan"))
-    assert verdict.status == "wrong" and "differ" in verdict.message
-    assert name in spec.check(raises).message
 
 
 def test_a_function_that_changes_its_input_is_caught():

@@ -13,20 +13,24 @@ import pytest
 from helpers.exercises import ChoiceExercise, CodeExercise, NumberExercise
 from helpers.exercises import norm as ex
 from helpers.widgets.exercises import Scoreboard, exercise_widget
+from tests import exercise_checks as checks
 
 NUMBERS = [ex.LINF_BY_HAND, ex.LP_HALF_BY_HAND]
 CHOICES = [ex.NORM_ORDER, ex.UNIT_BALL_P_HALF, ex.L0_BREAKS, ex.WHICH_SIZE]
 CODES = [ex.WRITE_L1_NORM, ex.WRITE_L2_NORM]
 
 
+class TestCatalogue(checks.CatalogueSuite):
+    """The checks every notebook's exercises pass (tests/exercise_checks.py), on 01's."""
+
+    exercises = ex.EXERCISES
+    mistake_format = "{:.4f}"
+    right_words = {"norm-order": "‖x‖₁", "unit-ball-p-half": "star", "l0-breaks": "scaling", "which-size": "‖d‖∞"}
+
+
 def test_the_catalogue():
     assert [s.key for s in ex.EXERCISES] == [s.key for s in sorted(NUMBERS + CHOICES + CODES,
                                                                      key=ex.EXERCISES.index)]
-    keys = [spec.key for spec in ex.EXERCISES]
-    assert len(set(keys)) == len(keys) >= 5
-    assert {spec.kind for spec in ex.EXERCISES} == {"predict", "compute", "code"}
-    for spec in ex.EXERCISES:
-        assert spec.solution, f"{spec.key} has no worked solution"
 
 
 # ---------------------------------------------------------------------------- compute by hand
@@ -46,17 +50,6 @@ def test_lp_half_by_hand():
     assert ex.LP_HALF_BY_HAND.check("4").right
 
 
-@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
-def test_every_catalogued_mistake_gets_its_own_hint(spec):
-    hints = set()
-    for mistake in spec.mistakes:
-        verdict = spec.check(f"{mistake.value:.4f}")
-        assert verdict.status == "wrong", (spec.key, mistake)
-        assert mistake.hint in verdict.message
-        hints.add(mistake.hint)
-    assert len(hints) == len(spec.mistakes)
-
-
 def test_linf_mistakes_name_the_misconception():
     check = ex.LINF_BY_HAND.check
     assert "absolute values" in check("5").message             # the signed maximum
@@ -74,50 +67,7 @@ def test_lp_half_mistakes_name_the_misconception():
     assert "not on the edge" in check("1").message
 
 
-@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
-@pytest.mark.parametrize("nonsense", ["seven", "nan", "inf", "1 2", "[7]", "7/0", "x = 7"])
-def test_nonsense_numbers_get_a_clear_message(spec, nonsense):
-    verdict = spec.check(nonsense)
-    assert verdict.status == "invalid" and "number" in verdict.message
-
-
-@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
-def test_empty_is_not_answered_yet(spec):
-    for empty in ("", "   ", None):
-        verdict = spec.check(empty)
-        assert verdict.status == "unanswered" and "Not answered yet" in verdict.message
-
-
 # ---------------------------------------------------------------------------- predict
-
-
-def right_index(spec: ChoiceExercise) -> int:
-    """The right choice, found from the question's content rather than read off ``spec.answer``."""
-    expected = {"norm-order": "‖x‖₁", "unit-ball-p-half": "star", "l0-breaks": "scaling",
-                "which-size": "‖d‖∞"}[spec.key]
-    matches = [i for i, label in enumerate(spec.labels) if expected in label]
-    assert len(matches) == 1, (spec.key, spec.labels)
-    return matches[0]
-
-
-@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
-def test_the_right_choice_is_accepted_with_why(spec):
-    verdict = spec.check(right_index(spec))
-    assert verdict.right and spec.why in verdict.message
-    assert spec.check(spec.labels[right_index(spec)]).right
-
-
-@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
-def test_every_wrong_choice_names_its_own_misconception(spec):
-    seen = set()
-    for i, choice in enumerate(spec.choices):
-        if i == right_index(spec):
-            continue
-        verdict = spec.check(i)
-        assert verdict.status == "wrong"
-        assert len(choice.feedback) > 40 and choice.feedback in verdict.message
-        seen.add(choice.feedback)
-    assert len(seen) == len(spec.choices) - 1
 
 
 def test_the_predictions_agree_with_the_mathematics():
@@ -137,18 +87,6 @@ def test_the_predictions_agree_with_the_mathematics():
     # which-size: six deviations of 0.05 meet the rule, yet L1 and L2 exceed 0.1.
     d = np.full(6, 0.05)
     assert np.max(np.abs(d)) <= 0.1 < np.linalg.norm(d) < np.sum(np.abs(d))
-
-
-@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
-@pytest.mark.parametrize("nonsense", [9, -1, 1.5, "maybe", True])
-def test_nonsense_choices_get_a_clear_message(spec, nonsense):
-    verdict = spec.check(nonsense)
-    assert verdict.status == "invalid" and ("option" in verdict.message)
-
-
-@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
-def test_no_choice_is_not_answered_yet(spec):
-    assert spec.check(None).status == "unanswered"
 
 
 # ---------------------------------------------------------------------------- write the code
@@ -211,9 +149,7 @@ def _l1_in_place(x):
     (_l1_in_place, "huge entries (1e300)", "changed its input in place"),
 ])
 def test_wrong_l1_code_fails_on_the_case_meant_to_catch_it(wrong, case, words):
-    verdict = ex.WRITE_L1_NORM.check(wrong)
-    assert verdict.status == "wrong"
-    assert f"({case})" in verdict.message and words in verdict.message, verdict.message
+    checks.caught(ex.WRITE_L1_NORM, wrong, f"({case})", words)
 
 
 def _l2_naive(x):
@@ -240,29 +176,7 @@ def _l2_guards_only_overflow(x):
     (_l2_guards_only_overflow, "tiny entries (1e-200)", "underflows"),
 ])
 def test_wrong_l2_code_fails_on_the_case_meant_to_catch_it(wrong, case, words):
-    verdict = ex.WRITE_L2_NORM.check(wrong)
-    assert verdict.status == "wrong"
-    assert f"({case})" in verdict.message and words in verdict.message, verdict.message
-
-
-@pytest.mark.parametrize("spec", CODES, ids=lambda s: s.key)
-def test_nonsense_code_gets_a_clear_message(spec):
-    def unwritten(x):
-        raise NotImplementedError("write this function")
-
-    assert spec.check(None).status == "unanswered"
-    assert spec.check(unwritten).status == "unanswered" and "NotImplementedError" in spec.check(unwritten).message
-    assert spec.check(3.0).status == "invalid" and "not a function" in spec.check(3.0).message
-    raising = spec.check(lambda x: 1 / 0)
-    assert raising.status == "wrong" and "ZeroDivisionError" in raising.message and "Case 1" in raising.message
-    text = spec.check(lambda x: "seven")
-    assert text.status == "wrong" and "not a number" in text.message
-    shape = spec.check(lambda x: np.array([1.0, 2.0]))
-    assert shape.status == "wrong" and "shape" in shape.message
-    nan = spec.check(lambda x: float("nan"))
-    assert nan.status == "wrong" and "differ" in nan.message
-    forgot = spec.check(lambda x: None)
-    assert forgot.status == "wrong" and "return" in forgot.message
+    checks.caught(ex.WRITE_L2_NORM, wrong, f"({case})", words)
 
 
 # ---------------------------------------------------------------------------- as widgets

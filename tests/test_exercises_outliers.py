@@ -14,16 +14,14 @@ from helpers.data import load_stackloss
 from helpers.exercises import CodeExercise, NumberExercise
 from helpers.exercises import outliers as ex
 from helpers.widgets.exercises import Scoreboard, exercise_widget
-
-NUMBERS = [spec for spec in ex.EXERCISES if isinstance(spec, NumberExercise)]
-CHOICES = [spec for spec in ex.EXERCISES if spec.kind == "predict" and not isinstance(spec, NumberExercise)]
+from tests import exercise_checks as checks
 
 
-def test_the_catalogue_has_every_kind_and_unique_keys():
-    kinds = {spec.kind for spec in ex.EXERCISES}
-    assert {"predict", "compute", "code"} <= kinds and len(ex.EXERCISES) >= 5
-    keys = [spec.key for spec in ex.EXERCISES]
-    assert len(set(keys)) == len(keys)
+class TestCatalogue(checks.CatalogueSuite):
+    """The checks every notebook's exercises pass (tests/exercise_checks.py), on 03's."""
+
+    exercises = ex.EXERCISES
+    mistake_format = "{:g}"
 
 
 # --- the facts behind the answers, from independent references ------------------------
@@ -89,36 +87,6 @@ def test_huber_reference_is_the_textbook_formula():
         assert np.allclose(ex.huber_reference(e, delta), textbook)
 
 
-# --- number exercises ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
-def test_number_exercise_accepts_the_answer_and_names_each_mistake(spec):
-    for typed in (f"{spec.answer:g}", f"  {spec.answer:g} ", spec.answer):
-        verdict = spec.check(typed)
-        assert verdict.status == "right", verdict
-        assert spec.why in verdict.message
-    hints = set()
-    for mistake in spec.mistakes:
-        verdict = spec.check(f"{mistake.value:g}")
-        assert verdict.status == "wrong" and mistake.hint in verdict.message
-        hints.add(mistake.hint)
-    assert len(hints) == len(spec.mistakes) >= 2  # each mistake its own hint
-    assert spec.check(str(spec.answer + 1000)).status == "wrong"
-
-
-@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
-@pytest.mark.parametrize("nonsense, status", [
-    ("", "unanswered"), ("   ", "unanswered"), (None, "unanswered"),
-    ("four", "invalid"), ("nan", "invalid"), ("inf", "invalid"), ("1, 2", "invalid"), ([1.0, 2.0], "invalid"),
-])
-def test_number_exercise_nonsense_gets_a_clear_message(spec, nonsense, status):
-    verdict = spec.check(nonsense)
-    assert verdict.status == status and verdict.message
-    if status == "invalid":
-        assert "number" in verdict.message
-
-
 def test_catalogued_mistakes_name_the_misconception():
     assert "mean" in ex.MEDIAN_BY_HAND.check("23.6").message
     assert "Sort" in ex.MEDIAN_BY_HAND.check("3").message
@@ -129,30 +97,6 @@ def test_catalogued_mistakes_name_the_misconception():
 
 
 # --- choice exercises ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
-def test_choice_exercise_accepts_the_answer_and_gives_each_wrong_choice_its_own_feedback(spec):
-    assert spec.check(spec.answer).status == "right"
-    assert spec.check(spec.labels[spec.answer]).status == "right"
-    feedback = set()
-    for index, choice in enumerate(spec.choices):
-        if index == spec.answer:
-            continue
-        verdict = spec.check(index)
-        assert verdict.status == "wrong" and choice.feedback and choice.feedback in verdict.message
-        feedback.add(choice.feedback)
-    assert len(feedback) == len(spec.choices) - 1
-
-
-@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
-@pytest.mark.parametrize("nonsense, status", [
-    (None, "unanswered"), ("", "unanswered"), (7, "invalid"), (-1, "invalid"), ("banana", "invalid"),
-    (True, "invalid"), (1.5, "invalid"),
-])
-def test_choice_exercise_nonsense_gets_a_clear_message(spec, nonsense, status):
-    verdict = spec.check(nonsense)
-    assert verdict.status == status and verdict.message
 
 
 def test_the_predict_feedback_names_the_misconception():
@@ -206,9 +150,7 @@ def test_write_huber_accepts_a_right_function_and_the_shipped_solution():
      "both signs", "δ(|e| − δ/2)"),
 ])
 def test_write_huber_reports_the_first_failing_case_with_its_hint(source, case, words):
-    verdict = ex.WRITE_HUBER.check(_learner(source))
-    assert verdict.status == "wrong"
-    assert case in verdict.message and words in verdict.message
+    verdict = checks.caught(ex.WRITE_HUBER, _learner(source), case, words)
     assert "expected" in verdict.message and "returned" in verdict.message
 
 

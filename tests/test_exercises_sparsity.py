@@ -15,6 +15,7 @@ from helpers import data
 from helpers.constrained_optima import constrained_optimum, quadratic_from_correlation
 from helpers.exercises import sparsity as ex
 from helpers.widgets.exercises import Scoreboard, exercise_widget
+from tests import exercise_checks as checks
 
 NUMBERS = [ex.L1_STEP_AT_ZERO, ex.SOFT_THRESHOLD_BY_HAND, ex.SKLEARN_LASSO_ALPHA]
 CHOICES = [ex.CHATTER_EXACT_ZERO, ex.L1_ON_AN_EDGE, ex.SPREAD_AND_THE_LASSO, ex.RIDGE_ZERO_COUNT,
@@ -22,13 +23,17 @@ CHOICES = [ex.CHATTER_EXACT_ZERO, ex.L1_ON_AN_EDGE, ex.SPREAD_AND_THE_LASSO, ex.
 CODES = [ex.WRITE_SOFT_THRESHOLD]
 
 
+class TestCatalogue(checks.CatalogueSuite):
+    """The checks every notebook's exercises pass (tests/exercise_checks.py), on 05's."""
+
+    exercises = ex.EXERCISES
+    right_words = {"chatter-exact-zero": "never exactly 0.0", "l1-on-an-edge": "inside an edge",
+                   "spread-and-the-lasso": "enters later", "ridge-zero-count": "exactly one",
+                   "which-prior-zeros": "Laplace"}
+
+
 def test_the_catalogue():
     assert sorted(s.key for s in ex.EXERCISES) == sorted(s.key for s in NUMBERS + CHOICES + CODES)
-    keys = [spec.key for spec in ex.EXERCISES]
-    assert len(set(keys)) == len(keys) >= 5
-    assert {spec.kind for spec in ex.EXERCISES} == {"predict", "compute", "code"}
-    for spec in ex.EXERCISES:
-        assert spec.solution, f"{spec.key} has no worked solution"
 
 
 # ---------------------------------------------------------------------------- compute by hand
@@ -73,62 +78,7 @@ def test_sklearn_lasso_alpha_gives_the_course_solution():
     assert "Ridge that sums" in check(f"{0.6 * 884}").message
 
 
-@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
-def test_every_catalogued_mistake_gets_its_own_hint(spec):
-    hints = set()
-    for mistake in spec.mistakes:
-        verdict = spec.check(repr(mistake.value))
-        assert verdict.status == "wrong", (spec.key, mistake)
-        assert mistake.hint in verdict.message
-        hints.add(mistake.hint)
-    assert len(hints) == len(spec.mistakes)
-
-
-@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
-@pytest.mark.parametrize("nonsense", ["zero", "nan", "inf", "1 2", "[0.3]", "3/0", "w = 0"])
-def test_nonsense_numbers_get_a_clear_message(spec, nonsense):
-    verdict = spec.check(nonsense)
-    assert verdict.status == "invalid" and "number" in verdict.message
-
-
-@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
-def test_empty_is_not_answered_yet(spec):
-    for empty in ("", "   ", None):
-        verdict = spec.check(empty)
-        assert verdict.status == "unanswered" and "Not answered yet" in verdict.message
-
-
 # ---------------------------------------------------------------------------- predict
-
-
-def right_index(spec) -> int:
-    """The right choice, found from the question's content rather than read off ``spec.answer``."""
-    expected = {"chatter-exact-zero": "never exactly 0.0", "l1-on-an-edge": "inside an edge",
-                "spread-and-the-lasso": "enters later", "ridge-zero-count": "exactly one",
-                "which-prior-zeros": "Laplace"}[spec.key]
-    matches = [i for i, label in enumerate(spec.labels) if expected in label]
-    assert len(matches) == 1, (spec.key, spec.labels)
-    return matches[0]
-
-
-@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
-def test_the_right_choice_is_accepted_with_why(spec):
-    verdict = spec.check(right_index(spec))
-    assert verdict.right and spec.why in verdict.message
-    assert spec.check(spec.labels[right_index(spec)]).right
-
-
-@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
-def test_every_wrong_choice_names_its_own_misconception(spec):
-    seen = set()
-    for i, choice in enumerate(spec.choices):
-        if i == right_index(spec):
-            continue
-        verdict = spec.check(i)
-        assert verdict.status == "wrong"
-        assert len(choice.feedback) > 40 and choice.feedback in verdict.message
-        seen.add(choice.feedback)
-    assert len(seen) == len(spec.choices) - 1
 
 
 def _notebook_chatter_problem():
@@ -242,18 +192,6 @@ def test_which_prior_asks_about_a_held_zero_because_ridge_also_has_isolated_zero
     assert "whole range of prior scales" in prompt and "least-squares value" in prompt
 
 
-@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
-@pytest.mark.parametrize("nonsense", [9, -1, 1.5, "maybe", True])
-def test_nonsense_choices_get_a_clear_message(spec, nonsense):
-    verdict = spec.check(nonsense)
-    assert verdict.status == "invalid" and "option" in verdict.message
-
-
-@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
-def test_no_choice_is_not_answered_yet(spec):
-    assert spec.check(None).status == "unanswered"
-
-
 # ---------------------------------------------------------------------------- write the code
 
 
@@ -328,8 +266,7 @@ def _in_place(v, t):
     (lambda v, t: None, "positive entries, some below t"),
 ])
 def test_wrong_code_fails_on_the_case_meant_to_catch_it(wrong, case):
-    verdict = ex.WRITE_SOFT_THRESHOLD.check(wrong)
-    assert verdict.status == "wrong" and f"({case})" in verdict.message, verdict.message
+    checks.caught(ex.WRITE_SOFT_THRESHOLD, wrong, f"({case})")
 
 
 def test_a_tie_is_caught():
@@ -343,16 +280,6 @@ def test_a_tie_is_caught():
 def test_changing_the_input_in_place_is_reported():
     verdict = ex.WRITE_SOFT_THRESHOLD.check(_in_place)
     assert verdict.status == "wrong" and "in place" in verdict.message
-
-
-@pytest.mark.parametrize("nonsense, status, words", [
-    (None, "unanswered", "Not answered yet"),
-    (3.0, "invalid", "not a function"),
-    ("def soft_threshold", "invalid", "not a function"),
-])
-def test_nonsense_code_gets_a_clear_message(nonsense, status, words):
-    verdict = ex.WRITE_SOFT_THRESHOLD.check(nonsense)
-    assert verdict.status == status and words in verdict.message
 
 
 def test_the_shipped_template_is_not_answered_yet():

@@ -9,21 +9,18 @@ import numpy as np
 import pytest
 import sklearn.linear_model as sklearn_linear
 
-from helpers.exercises import ChoiceExercise, NumberExercise
 from helpers.exercises import weight_decay as ex
 from helpers.synthetic import overfitting_problem, two_feature_problem
 from helpers.widgets.exercises import Scoreboard, exercise_widget
-
-NUMBERS = [e for e in ex.EXERCISES if isinstance(e, NumberExercise)]
-CHOICES = [e for e in ex.EXERCISES if isinstance(e, ChoiceExercise)]
+from tests import exercise_checks as checks
 
 
-def test_catalogue_has_every_kind_and_unique_keys():
-    kinds = {e.kind for e in ex.EXERCISES}
-    assert {"predict", "compute", "code"} <= kinds
-    assert len(ex.EXERCISES) >= 5
-    keys = [e.key for e in ex.EXERCISES]
-    assert len(set(keys)) == len(keys) and all(k.startswith("04-") for k in keys)
+class TestCatalogue(checks.CatalogueSuite):
+    """The checks every notebook's exercises pass (tests/exercise_checks.py), on 04's."""
+
+    exercises = ex.EXERCISES
+    prefix = "04-"
+    mistake_format = "{:.6g}"
 
 
 # --- compute by hand ---------------------------------------------------------------------------
@@ -48,17 +45,6 @@ def test_number_answers_against_independent_references():
     assert ex.L1_STEP_BY_HAND.check("8e-2").right
 
 
-@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
-def test_each_catalogued_mistake_gets_its_own_hint(spec):
-    hints = set()
-    for mistake in spec.mistakes:
-        verdict = spec.check(f"{mistake.value:.6g}")
-        assert verdict.status == "wrong", (spec.key, mistake.value)
-        assert mistake.hint in verdict.message
-        hints.add(mistake.hint)
-    assert len(hints) == len(spec.mistakes)
-
-
 def test_the_mistakes_named_in_the_issue_are_caught():
     w, eta, alpha, g = 0.0, 0.1, 0.5, -0.8
     sign0_as_1 = w - eta * (g + alpha * 1.0)
@@ -74,19 +60,6 @@ def test_the_mistakes_named_in_the_issue_are_caught():
     assert "Lasso" in ex.RIDGE_ALPHA.check(str(lam / 2)).message                 # the Lasso rule
     assert "PyTorch" in ex.RIDGE_ALPHA.check(str(2 * lam)).message               # PyTorch's weight_decay
     assert "divided" in ex.RIDGE_ALPHA.check(str(lam / n)).message
-
-
-@pytest.mark.parametrize("spec", NUMBERS, ids=lambda s: s.key)
-@pytest.mark.parametrize("nonsense", ["seven", "nan", "inf", "1 2", [1.0, 2.0], True])
-def test_number_nonsense_gets_a_clear_message(spec, nonsense):
-    verdict = spec.check(nonsense)
-    assert verdict.status == "invalid" and "number" in verdict.message
-
-
-@pytest.mark.parametrize("spec", NUMBERS + CHOICES, ids=lambda s: s.key)
-def test_empty_is_not_answered_yet(spec):
-    assert spec.check("").status == "unanswered" and spec.check(None).status == "unanswered"
-    assert "Not answered yet" in spec.check(None).message
 
 
 def test_a_far_wrong_number_gets_a_general_hint():
@@ -167,21 +140,6 @@ def test_adamw_right_option_first_steps_differ():
     assert "No: Adam rescales" in ex.ADAMW_SAME.labels[ex.ADAMW_SAME.answer]
 
 
-@pytest.mark.parametrize("spec", CHOICES, ids=lambda s: s.key)
-def test_every_wrong_option_names_its_misconception(spec):
-    assert spec.check(spec.answer).right
-    feedbacks = set()
-    for i, choice in enumerate(spec.choices):
-        if i == spec.answer:
-            continue
-        verdict = spec.check(i)
-        assert verdict.status == "wrong" and choice.feedback and choice.feedback in verdict.message
-        feedbacks.add(choice.feedback)
-    assert len(feedbacks) == len(spec.choices) - 1
-    assert spec.check(len(spec.choices)).status == "invalid"
-    assert spec.check("maybe").status == "invalid"
-
-
 # --- write the code ---------------------------------------------------------------------------
 
 def right_l1_step(w, g, eta, alpha):
@@ -197,53 +155,53 @@ def test_write_l1_step_accepts_a_right_function_and_the_reference_is_the_rule():
         np.testing.assert_allclose(ex.WRITE_L1_STEP.reference(*case.args), expected, rtol=1e-15)
 
 
+WRONG_L1_STEP = checks.WrongFunctions()
+
+
+@WRONG_L1_STEP.catches("weights at exactly 0", "np.sign")
 def sign0_is_1(w, g, eta, alpha):
     return w - eta * (g + alpha * np.where(w >= 0, 1.0, -1.0))
 
 
+@WRONG_L1_STEP.catches("two positive weights", "multiply the whole bracket by eta")
 def forgot_eta(w, g, eta, alpha):
     return w - (g + alpha * np.sign(w))
 
 
+@WRONG_L1_STEP.catches("two positive weights", "subtract it")
 def adds(w, g, eta, alpha):
     return w + eta * (g + alpha * np.sign(w))
 
 
+@WRONG_L1_STEP.catches("weights at exactly 0", "np.sign")
 def pulls_negative_away(w, g, eta, alpha):  # the push as +alpha for every weight
     return w - eta * (g + alpha)
 
 
+@WRONG_L1_STEP.catches("weights at exactly 0", "shape")
 def two_weights_only(w, g, eta, alpha):
     return np.array([w[0] - eta * (g[0] + alpha * np.sign(w[0])), w[1] - eta * (g[1] + alpha * np.sign(w[1]))])
 
 
+@WRONG_L1_STEP.catches("two positive weights", "in place")
 def in_place(w, g, eta, alpha):
     w -= eta * (g + alpha * np.sign(w))
     return w
 
 
+@WRONG_L1_STEP.catches("huge values", "No rounding or clipping")
 def clipped(w, g, eta, alpha):
     return np.clip(right_l1_step(w, g, eta, alpha), -1e6, 1e6)
 
 
+@WRONG_L1_STEP.catches("alpha = 0", "plain gradient descent")
 def ignores_alpha_zero(w, g, eta, alpha):
     return w - eta * (g + (alpha or 0.5) * np.sign(w))
 
 
-@pytest.mark.parametrize("function, case_label, words", [
-    (sign0_is_1, "weights at exactly 0", "np.sign"),
-    (forgot_eta, "two positive weights", "multiply the whole bracket by eta"),
-    (adds, "two positive weights", "subtract it"),
-    (pulls_negative_away, "weights at exactly 0", "np.sign"),
-    (two_weights_only, "weights at exactly 0", "shape"),
-    (in_place, "two positive weights", "in place"),
-    (clipped, "huge values", "No rounding or clipping"),
-    (ignores_alpha_zero, "alpha = 0", "plain gradient descent"),
-])
+@pytest.mark.parametrize("function, case_label, words", WRONG_L1_STEP)
 def test_write_l1_step_catches_each_mistake_with_its_case(function, case_label, words):
-    verdict = ex.WRITE_L1_STEP.check(function)
-    assert verdict.status == "wrong"
-    assert case_label in verdict.message and words in verdict.message, verdict.message
+    checks.caught(ex.WRITE_L1_STEP, function, case_label, words)
 
 
 def test_write_l1_step_negative_case_catches_a_push_away_from_zero():
@@ -252,16 +210,6 @@ def test_write_l1_step_negative_case_catches_a_push_away_from_zero():
 
     verdict = ex.WRITE_L1_STEP.check(pushes_away_from_zero_for_negatives)
     assert verdict.status == "wrong" and "toward 0" in verdict.message, verdict.message
-
-
-@pytest.mark.parametrize("nonsense, status, words", [
-    (None, "unanswered", "Not answered yet"),
-    (42, "invalid", "not a function"),
-    ("def l1_step", "invalid", "not a function"),
-])
-def test_write_l1_step_nonsense(nonsense, status, words):
-    verdict = ex.WRITE_L1_STEP.check(nonsense)
-    assert verdict.status == status and words in verdict.message
 
 
 def test_write_l1_step_template_and_raising_and_bad_returns():

@@ -10,7 +10,10 @@ Math layer: no widgets. Three kinds of exercise, each with ``check(answer) -> Ve
 - :class:`CodeExercise` (write the code): the learner's function is run on
   :class:`Case` inputs chosen to catch mistakes (zeros, ties, sign(0), huge values,
   other lengths) against the course's own function; the first failing case is
-  reported with its input, the expected value and the value returned.
+  reported with its input, the expected value and the value returned. Two variants:
+  :class:`ListAwareCodeExercise` (a function that fails on a plain list is told
+  about lists) and :class:`CodeExerciseWithErrors` (``must_raise`` cases the
+  function has to refuse with ValueError).
 
 Nothing the learner types or writes raises: empty input is "not answered yet",
 nonsense gets a message that says what was expected. The catalogues of the five
@@ -76,6 +79,11 @@ class Case:
     hint: str = ""
 
 
+def vector(*values) -> np.ndarray:
+    """A case's vector: a float64 numpy array, as the learner's function will usually get."""
+    return np.array(values, dtype=float)
+
+
 def _need_text(value, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{name} must be a non-empty string; got {value!r}")
@@ -83,11 +91,21 @@ def _need_text(value, name: str) -> str:
 
 
 @dataclass(frozen=True)
-class ChoiceExercise:
-    """Predict, then reveal: pick one of ``choices``; ``answer`` is the index of the right one."""
+class Exercise:
+    """What every kind of exercise has: a ``key`` that names it and the ``prompt`` it shows."""
 
     key: str
     prompt: str
+
+    def __post_init__(self):
+        _need_text(self.key, "key")
+        _need_text(self.prompt, "prompt")
+
+
+@dataclass(frozen=True)
+class ChoiceExercise(Exercise):
+    """Predict, then reveal: pick one of ``choices``; ``answer`` is the index of the right one."""
+
     choices: tuple[Choice, ...]
     answer: int
     why: str
@@ -95,8 +113,7 @@ class ChoiceExercise:
     kind: str = "predict"
 
     def __post_init__(self):
-        _need_text(self.key, "key")
-        _need_text(self.prompt, "prompt")
+        super().__post_init__()
         if len(self.choices) < 2:
             raise ValueError(f"{self.key}: a choice exercise needs at least 2 choices; got {len(self.choices)}")
         if not (isinstance(self.answer, int) and 0 <= self.answer < len(self.choices)):
@@ -153,11 +170,9 @@ def parse_number(text) -> float:
 
 
 @dataclass(frozen=True)
-class NumberExercise:
+class NumberExercise(Exercise):
     """Compute by hand (or predict a number): right when within ``tol`` of ``answer``."""
 
-    key: str
-    prompt: str
     answer: float
     tol: float
     why: str
@@ -167,8 +182,7 @@ class NumberExercise:
     hint: str = "Work it out step by step from the definition; the worked solution is one click away."
 
     def __post_init__(self):
-        _need_text(self.key, "key")
-        _need_text(self.prompt, "prompt")
+        super().__post_init__()
         if not (math.isfinite(self.answer) and self.tol > 0):
             raise ValueError(f"{self.key}: answer must be finite and tol > 0; got {self.answer}, {self.tol}")
         for mistake in self.mistakes:
@@ -194,11 +208,9 @@ class NumberExercise:
 
 
 @dataclass(frozen=True)
-class CodeExercise:
+class CodeExercise(Exercise):
     """Write the code: the learner's ``function_name`` must agree with ``reference`` on every case."""
 
-    key: str
-    prompt: str
     function_name: str
     reference: Callable
     cases: tuple[Case, ...]
@@ -209,8 +221,7 @@ class CodeExercise:
     kind: str = field(default="code", init=False)
 
     def __post_init__(self):
-        _need_text(self.key, "key")
-        _need_text(self.prompt, "prompt")
+        super().__post_init__()
         if not self.function_name.isidentifier():
             raise ValueError(f"{self.key}: function_name must be a Python name; got {self.function_name!r}")
         if not self.cases:
@@ -228,27 +239,23 @@ class CodeExercise:
                                     f"define it with `def {name}(...):` and run the cell.")
         for number, case in enumerate(self.cases, start=1):
             args = copy.deepcopy(case.args)
-            shown = _show_args(case.args)
+            intro = _case_intro(number, case, name, _show_args(case.args))
             expected = self.reference(*copy.deepcopy(case.args))
             try:
-                with np.errstate(all="ignore"):
-                    got = function(*args)
+                got = _call(function, args)
             except NotImplementedError:
                 return Verdict(UNANSWERED, f"{NOT_ANSWERED} `{name}` still raises NotImplementedError: "
                                            "replace that line with your code and run the cell.")
             except Exception as error:  # the learner's code: report it, never raise
-                return Verdict(WRONG, f"Case {number} ({case.label}): {name}({shown}) raised "
-                                      f"{type(error).__name__}: {error}. Expected {_show(expected)}. "
-                                      f"{case.hint}".strip())
+                return _raised(intro, error, expected, case.hint)
             if got is None:
-                return Verdict(WRONG, f"Case {number} ({case.label}): {name}({shown}) returned None: "
-                                      "did you forget `return`?")
+                return Verdict(WRONG, f"{intro} returned None: did you forget `return`?")
             problem = self._compare(got, expected)
             if problem:
-                return Verdict(WRONG, f"Case {number} ({case.label}): {name}({shown}) returned {_show(got)}; "
+                return Verdict(WRONG, f"{intro} returned {_show(got)}; "
                                       f"expected {_show(expected)}. {problem} {case.hint}".strip())
             if not _same_args(args, case.args):
-                return Verdict(WRONG, f"Case {number} ({case.label}): {name}({shown}) changed its input "
+                return Verdict(WRONG, f"{intro} changed its input "
                                       "in place; work on a copy (the caller's data must stay as it was).")
         return Verdict(RIGHT, f"Right: `{name}` agrees with the course's function on all "
                               f"{len(self.cases)} cases. {self.why}".strip())
@@ -267,6 +274,107 @@ class CodeExercise:
         if not np.allclose(got_array, expected_array, rtol=self.rtol, atol=self.atol, equal_nan=True):
             return "The values differ."
         return ""
+
+
+LIST_HINT = ("A plain list has no .sum(), and abs() or ** do not work on it: convert first with "
+             "np.asarray(x, dtype=float), or use np.abs / np.sum, which accept lists.")
+
+
+@dataclass(frozen=True)
+class ListAwareCodeExercise(CodeExercise):
+    """A code exercise whose cases pass plain lists: the hint follows the error, not the case.
+
+    If the first case the learner's function fails is a case with a list argument, and the function
+    raised TypeError or AttributeError there, the learner gets ``list_hint`` (convert with
+    np.asarray) instead of that case's own hint, which is about something else.
+    """
+
+    list_hint: str = LIST_HINT
+
+    def check(self, function) -> Verdict:
+        verdict = super().check(function)
+        if verdict.status != WRONG or not callable(function):
+            return verdict
+        for number, case in enumerate(self.cases, start=1):
+            expected = self.reference(*copy.deepcopy(case.args))
+            try:
+                got = _call(function, copy.deepcopy(case.args))
+            except (TypeError, AttributeError) as error:
+                if not any(isinstance(arg, list) for arg in case.args):
+                    return verdict
+                intro = _case_intro(number, case, self.function_name, _show_args(case.args))
+                return _raised(intro, error, expected, self.list_hint)
+            except Exception:
+                return verdict
+            if got is None or self._compare(got, expected):
+                return verdict
+        return verdict
+
+
+@dataclass(frozen=True)
+class CodeExerciseWithErrors(CodeExercise):
+    """A code exercise whose function must also refuse inputs that make no sense.
+
+    ``must_raise`` cases are checked after every ordinary case passes: the learner's
+    function must raise ValueError on each (a prediction vector and a target vector of
+    different lengths have no difference vector; numpy would silently broadcast a
+    one-element target against every prediction).
+    """
+
+    must_raise: tuple[Case, ...] = ()
+
+    def __post_init__(self):
+        super().__post_init__()
+        for case in self.must_raise:
+            try:
+                self.reference(*copy.deepcopy(case.args))
+            except ValueError:
+                continue
+            raise ValueError(f"{self.key}: the reference does not raise ValueError on {case.label!r}")
+
+    def check(self, function) -> Verdict:
+        verdict = super().check(function)
+        if verdict.status != RIGHT:
+            return verdict
+        name = self.function_name
+        for number, case in enumerate(self.must_raise, start=len(self.cases) + 1):
+            intro = _case_intro(number, case, name, ", ".join(_show_plain(a) for a in case.args))
+            try:
+                got = _call(function, copy.deepcopy(case.args))
+            except ValueError:
+                continue
+            except Exception as error:  # the learner's code: report it, never raise
+                return Verdict(WRONG, f"{intro} raised "
+                                      f"{type(error).__name__}: {error}; expected a ValueError. {case.hint}".strip())
+            return Verdict(WRONG, f"{intro} returned {_show_plain(got)}; "
+                                  f"expected a ValueError. {case.hint}".strip())
+        total = len(self.cases) + len(self.must_raise)
+        return Verdict(RIGHT, f"Right: `{name}` agrees with the course's function on all {total} cases, "
+                              f"including the {len(self.must_raise)} it must refuse. {self.why}".strip())
+
+
+def _call(function, args):
+    """The learner's ``function`` on ``args``, numpy's warnings silenced (a check reports, it does not warn)."""
+    with np.errstate(all="ignore"):
+        return function(*args)
+
+
+def _case_intro(number: int, case: Case, name: str, shown: str) -> str:
+    """How every verdict about one case begins: "Case 2 (zeros): f(...)"."""
+    return f"Case {number} ({case.label}): {name}({shown})"
+
+
+def _raised(intro: str, error: Exception, expected, hint: str) -> Verdict:
+    """The verdict when the learner's function raised on a case where it should have returned ``expected``."""
+    return Verdict(WRONG, f"{intro} raised {type(error).__name__}: {error}. Expected {_show(expected)}. "
+                          f"{hint}".strip())
+
+
+def _show_plain(value) -> str:
+    """A value as must-raise verdicts show it: a list, tuple or array as numpy prints it, else its repr, uncut."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return np.array2string(np.asarray(value, dtype=float), precision=6, separator=", ", threshold=8)
+    return repr(value)
 
 
 def _show(value, limit: int = 80) -> str:

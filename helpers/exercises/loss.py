@@ -17,70 +17,14 @@ exercise                  kind        learning objective it practises
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass
-
 import numpy as np
 
-from helpers.exercises import RIGHT, WRONG, Case, Choice, ChoiceExercise, CodeExercise, Mistake, NumberExercise, Verdict
+from helpers.exercises import Case, Choice, ChoiceExercise, CodeExerciseWithErrors, Mistake, NumberExercise
+from helpers.exercises import vector as _v
 from helpers.losses import huber_loss, mse
 
 __all__ = ["CodeExerciseWithErrors", "MSE_BY_HAND", "WRITE_MSE", "RMSE_FROM_NORM", "SHARE_OF_BIG_ERROR",
            "CROSSING_UNIT", "HUBER_BY_HAND", "WRITE_HUBER", "EXERCISES"]
-
-
-def _v(*values) -> np.ndarray:
-    """A case's vector: a float64 numpy array, as the learner's function will usually get."""
-    return np.array(values, dtype=float)
-
-
-def _show(value) -> str:
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return np.array2string(np.asarray(value, dtype=float), precision=6, separator=", ", threshold=8)
-    return repr(value)
-
-
-@dataclass(frozen=True)
-class CodeExerciseWithErrors(CodeExercise):
-    """A code exercise whose function must also refuse inputs that make no sense.
-
-    ``must_raise`` cases are checked after every ordinary case passes: the learner's
-    function must raise ValueError on each (a prediction vector and a target vector of
-    different lengths have no difference vector; numpy would silently broadcast a
-    one-element target against every prediction).
-    """
-
-    must_raise: tuple[Case, ...] = ()
-
-    def __post_init__(self):
-        super().__post_init__()
-        for case in self.must_raise:
-            try:
-                self.reference(*copy.deepcopy(case.args))
-            except ValueError:
-                continue
-            raise ValueError(f"{self.key}: the reference does not raise ValueError on {case.label!r}")
-
-    def check(self, function) -> Verdict:
-        verdict = super().check(function)
-        if verdict.status != RIGHT:
-            return verdict
-        name = self.function_name
-        for number, case in enumerate(self.must_raise, start=len(self.cases) + 1):
-            shown = ", ".join(_show(a) for a in case.args)
-            try:
-                with np.errstate(all="ignore"):
-                    got = function(*copy.deepcopy(case.args))
-            except ValueError:
-                continue
-            except Exception as error:  # the learner's code: report it, never raise
-                return Verdict(WRONG, f"Case {number} ({case.label}): {name}({shown}) raised "
-                                      f"{type(error).__name__}: {error}; expected a ValueError. {case.hint}".strip())
-            return Verdict(WRONG, f"Case {number} ({case.label}): {name}({shown}) returned {_show(got)}; "
-                                  f"expected a ValueError. {case.hint}".strip())
-        total = len(self.cases) + len(self.must_raise)
-        return Verdict(RIGHT, f"Right: `{name}` agrees with the course's function on all {total} cases, "
-                              f"including the {len(self.must_raise)} it must refuse. {self.why}".strip())
 
 
 # ---------------------------------------------------------------------------------- compute by hand

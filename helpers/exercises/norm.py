@@ -21,66 +21,15 @@ lists, not given the hint of the case it happened to fail first.
 
 from __future__ import annotations
 
-import copy
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from helpers.exercises import (
-    WRONG,
-    Case,
-    Choice,
-    ChoiceExercise,
-    CodeExercise,
-    Mistake,
-    NumberExercise,
-    Verdict,
-    _show,
-    _show_args,
-)
+from helpers.exercises import Case, Choice, ChoiceExercise, ListAwareCodeExercise, Mistake, NumberExercise
 from helpers.norms import l1_norm, l2_norm
 
 __all__ = ["ListAwareCodeExercise", "LINF_BY_HAND", "NORM_ORDER", "UNIT_BALL_P_HALF", "WRITE_L1_NORM", "L0_BREAKS",
            "LP_HALF_BY_HAND", "WRITE_L2_NORM", "WHICH_SIZE", "EXERCISES"]
-
-LIST_HINT = ("A plain list has no .sum(), and abs() or ** do not work on it: convert first with "
-             "np.asarray(x, dtype=float), or use np.abs / np.sum, which accept lists.")
-
-
-@dataclass(frozen=True)
-class ListAwareCodeExercise(CodeExercise):
-    """A code exercise whose cases pass plain lists: the hint follows the error, not the case.
-
-    If the first case the learner's function fails is a case with a list argument, and the function
-    raised TypeError or AttributeError there, the learner gets ``list_hint`` (convert with
-    np.asarray) instead of that case's own hint, which is about something else.
-    """
-
-    list_hint: str = LIST_HINT
-
-    def check(self, function) -> Verdict:
-        verdict = super().check(function)
-        if verdict.status != WRONG or not callable(function):
-            return verdict
-        name = self.function_name
-        for number, case in enumerate(self.cases, start=1):
-            expected = self.reference(*copy.deepcopy(case.args))
-            try:
-                with np.errstate(all="ignore"):
-                    got = function(*copy.deepcopy(case.args))
-            except (TypeError, AttributeError) as error:
-                if not any(isinstance(arg, list) for arg in case.args):
-                    return verdict
-                return Verdict(WRONG, f"Case {number} ({case.label}): {name}({_show_args(case.args)}) raised "
-                                      f"{type(error).__name__}: {error}. Expected {_show(expected)}. "
-                                      f"{self.list_hint}")
-            except Exception:
-                return verdict
-            if got is None or self._compare(got, expected):
-                return verdict
-        return verdict
-
 
 LINF_VECTOR = (2.0, -7.0, 5.0, -1.0)
 

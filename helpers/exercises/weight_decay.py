@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.exercises import Case, Choice, ChoiceExercise, CodeExercise, Mistake, NumberExercise
+from helpers.exercises import vector as _v
 
 __all__ = ["L1_STEP_BY_HAND", "WRITE_L1_STEP", "SHRINK_FACTOR", "CHATTER", "BEYOND_STABLE",
            "PICKED_ERROR", "RIDGE_ALPHA", "ADAMW_SAME", "EXERCISES", "l1_step"]
@@ -33,10 +34,6 @@ def l1_step(w, g, eta, alpha):
     """The notes' L1 update for every weight at once: w - eta*(g + alpha*sign(w)), sign(0) = 0."""
     w = np.asarray(w, dtype=float)
     return w - eta * (np.asarray(g, dtype=float) + alpha * np.sign(w))
-
-
-def _v(*values) -> np.ndarray:
-    return np.array(values, dtype=float)
 
 
 # ---------------------------------------------------------------------------------- compute by hand
