@@ -212,7 +212,8 @@ def table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
     rows = []
     for r in results:
         lab_r, voila_r = r.get("lab", {}), r.get("voila", {})
-        errors = "; ".join(f"{app}: {r[app]['error']}" for app in APPS if "error" in r.get(app, {}))
+        errors = "; ".join(f"{app}: {' '.join(r[app]['error'].split())}" for app in APPS
+                           if "error" in r.get(app, {}))
         q = ratio(lab_r, voila_r)
         rows.append([r["label"], f"{lab_r.get('n', 0)} / {voila_r.get('n', 0)}",
                      fmt_ms(lab_r.get("median", math.nan)), fmt_ms(lab_r.get("p95", math.nan)),
@@ -240,16 +241,35 @@ def _open_lab(lab, browser, server, path: str, dpr: float, log):
     return page
 
 
-def _open_voila(lab, vs, browser, server, path: str, dpr: float, log):
-    page = browser.new_context(viewport=lab.VIEWPORT, device_scale_factor=dpr).new_page()
-    page.add_init_script(browser_latency._NET_HOOK)
-    t0 = time.monotonic()
-    counts = vs.open_app(page, server.url(path))
-    VoilaDriver.settle(page, timeout=120)
-    errors = vs.page_errors(page)
-    log(f"  Voilà {path}: opened in {time.monotonic() - t0:.1f} s ({counts['rendered_widget_outputs']} widget "
-        f"outputs, {counts['figures']} figures)" + (f"; ERRORS: {errors[0][:200]}" if errors else ""))
-    return page
+def _open_voila(lab, vs, browser, server, path: str, dpr: float, log, attempts: int = 3):
+    """A Voilà page of `path` with every widget shown. On a loaded machine some widget outputs
+    may show "Error displaying widget: model not found" (seen at load 4-10 on 2 cores); then
+    the page and its kernel are closed and the page is opened again (up to `attempts` times)."""
+    for attempt in range(1, attempts + 1):
+        page = browser.new_context(viewport=lab.VIEWPORT, device_scale_factor=dpr).new_page()
+        page.add_init_script(browser_latency._NET_HOOK)
+        t0 = time.monotonic()
+        counts = vs.open_app(page, server.url(path))
+        VoilaDriver.settle(page, timeout=120)
+        errors = vs.page_errors(page)
+        log(f"  Voilà {path}: opened in {time.monotonic() - t0:.1f} s ({counts['rendered_widget_outputs']} of "
+            f"{counts['widget_outputs']} widget outputs, {counts['figures']} figures)"
+            + (f"; ERRORS: {' '.join(errors[0].split())[:200]}" if errors else ""))
+        if not errors or attempt == attempts:
+            return page
+        _close_voila_page(page, server)
+        log(f"  Voilà {path}: opening it again (attempt {attempt + 1} of {attempts})")
+
+
+def _close_voila_page(page, server) -> None:
+    """Close the page and shut its kernel down (Voilà's own request fails, see shutdown_voila_kernel)."""
+    try:
+        kernel_id = page.evaluate(f"() => {VOILA_KERNEL_JS}.id")
+    except Exception:
+        kernel_id = None
+    page.context.close()
+    if kernel_id:
+        shutdown_voila_kernel(server.base_url, kernel_id)
 
 
 def shutdown_voila_kernel(base_url: str, kernel_id: str) -> int:
@@ -334,16 +354,10 @@ def run(scenarios, moves: int = 40, dprs=(1.0,), log=print, keep_dir: Path | Non
                                 results.append({"label": s.label, "kind": s.kind, "lab": {"error": message},
                                                 "voila": {"error": message}})
                     finally:
-                        kernel_id = None
                         if "voila" in pages:
-                            try:
-                                kernel_id = pages["voila"].evaluate(f"() => {VOILA_KERNEL_JS}.id")
-                            except Exception:
-                                pass
+                            _close_voila_page(pages.pop("voila"), voila_server)
                         for page in pages.values():
                             page.context.close()
-                        if kernel_id:
-                            shutdown_voila_kernel(voila_server.base_url, kernel_id)
                         try:
                             lab_server.shutdown_sessions()
                         except Exception:
