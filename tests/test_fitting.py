@@ -282,3 +282,35 @@ def test_huber_constant_is_not_always_between_median_and_mean():
     # = 7.1 - 6c, zero at c = 7.1 / 6 > median 1.0 > mean.
     assert c == pytest.approx(7.1 / 6, rel=1e-12)
     assert c > np.median(y) > np.mean(y)
+
+
+def test_huber_line_scales_with_the_data_only_when_delta_scales_too():
+    """Notebook 03, section 2: the L1 and L2 lines of s*y are s times those of y; the Huber line is
+    only when delta is scaled by s too (delta has the unit of the errors). Anscombe III, against an
+    independent BFGS fit of the Huber objective (scipy.special.huber)."""
+    x = np.array([10, 8, 13, 9, 11, 14, 6, 4, 12, 7, 5], dtype=float)
+    y = np.array([7.46, 6.77, 12.74, 7.11, 7.81, 8.84, 6.08, 5.39, 8.15, 6.42, 5.73])
+    A = np.column_stack([x, np.ones_like(x)])
+
+    def huber_line_by_scipy(target, delta):
+        def f(beta):
+            r = A @ beta - target
+            return np.mean(huber(delta, r)), A.T @ np.clip(r, -delta, delta) / len(target)
+
+        start = np.linalg.lstsq(A, target, rcond=None)[0]
+        return minimize(f, start, jac=True, method="BFGS", options={"gtol": 1e-10 * max(1.0, delta)}).x
+
+    base = np.array(fit_line(x, y, "huber", delta=1.0))
+    np.testing.assert_allclose(base, huber_line_by_scipy(y, 1.0), atol=1e-5)
+    np.testing.assert_allclose(base, [0.393009, 3.696126], atol=1e-5)
+    for scale in (0.01, 100.0):
+        for loss in ("l2", "l1"):
+            np.testing.assert_allclose(fit_line(x, scale * y, loss), scale * np.array(fit_line(x, y, loss)),
+                                       rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(fit_line(x, scale * y, "huber", delta=scale), scale * base, rtol=1e-7)
+        fixed = np.array(fit_line(x, scale * y, "huber", delta=1.0))
+        np.testing.assert_allclose(fixed, huber_line_by_scipy(scale * y, 1.0), rtol=1e-5)
+        assert not np.allclose(fixed, scale * base, rtol=0.01)
+    # delta = 1 kept: 100 y gives 400.26 + 34.59 x (not 369.61 + 39.30 x); 0.01 y gives least squares.
+    np.testing.assert_allclose(fit_line(x, 100 * y, "huber", delta=1.0), [34.5866, 400.2554], atol=1e-3)
+    np.testing.assert_allclose(fit_line(x, 0.01 * y, "huber", delta=1.0), np.polyfit(x, 0.01 * y, 1), rtol=1e-9)

@@ -83,6 +83,7 @@ def test_named_norms_on_numbers_done_by_hand():
     assert lp_norm([1.0, 1.0, 1.0, 1.0], 2) == 2.0 and lp_norm([2.0, 0.0], 7.5) == 2.0
 
 
+@settings(max_examples=100, deadline=None)  # the notebook says: 100 random vectors for each of the first two rules
 @given(vectors, any_order)
 def test_positivity(x, p):
     size = lp_norm(x, p)
@@ -90,13 +91,13 @@ def test_positivity(x, p):
     assert (size == 0) == (not np.any(x))
 
 
-@settings(deadline=None)  # a shared 2-core machine: slow examples are load, not bugs
+@settings(max_examples=100, deadline=None)  # 100 random vectors, as the notebook says; no deadline: shared machine
 @given(vectors, any_order, st.floats(-1e3, 1e3).filter(lambda c: abs(c) > 1e-3))
 def test_absolute_homogeneity(x, p, c):
     assert lp_norm(c * x, p) == pytest.approx(abs(c) * lp_norm(x, p), rel=1e-10, abs=1e-300)
 
 
-@settings(max_examples=200, deadline=None)  # the notebook says: a couple of hundred random vectors
+@settings(max_examples=200, deadline=None)  # the notebook says: 200 random pairs
 @given(vector_pairs, orders_at_least_one)
 def test_triangle_inequality_for_p_at_least_one(pair, p):
     x, y = pair
@@ -108,7 +109,7 @@ def test_triangle_inequality_for_p_at_least_one(pair, p):
     )
 
 
-@settings(max_examples=200, deadline=None)  # the notebook says: a couple of hundred random vectors
+@settings(max_examples=200, deadline=None)  # the notebook says: 200 random vectors
 @given(vectors)
 def test_inequalities_between_norms(x):
     """||x||_inf <= ||x||_2 <= ||x||_1 <= sqrt(n) ||x||_2 for every x (moved here from the
@@ -134,7 +135,7 @@ def test_equal_sizes_make_the_last_one_an_equality(n, size):
     assert l1_norm(x) == pytest.approx(math.sqrt(n) * l2_norm(x), rel=1e-12)
 
 
-@settings(max_examples=200, deadline=None)  # the notebook says: a couple of hundred random vectors
+@settings(max_examples=200, deadline=None)  # the notebook says: 200 random vectors
 @given(vectors)
 def test_l1_over_l2_lies_between_1_and_sqrt_of_the_count(x):
     """1 <= ||x||_1 / ||x||_2 <= sqrt(L0(x)) (Cauchy-Schwarz on the non-zero entries)."""
@@ -143,7 +144,7 @@ def test_l1_over_l2_lies_between_1_and_sqrt_of_the_count(x):
     assert 1 - 1e-12 <= ratio <= math.sqrt(np.count_nonzero(x)) * (1 + 1e-12)
 
 
-@settings(max_examples=200, deadline=None)  # the notebook says: a couple of hundred random vectors
+@settings(max_examples=200, deadline=None)  # the notebook says: 200 random vectors
 @given(vectors, st.floats(0.5, 20.0), st.floats(0.5, 20.0))
 def test_lp_norm_decreases_with_p(x, p, q):
     low, high = sorted((p, q))
@@ -284,6 +285,14 @@ def test_the_property_tests_quoted_by_the_notebook_sample_two_hundred_vectors():
     for test in [test_triangle_inequality_for_p_at_least_one, test_inequalities_between_norms,
                  test_l1_over_l2_lies_between_1_and_sqrt_of_the_count, test_lp_norm_decreases_with_p]:
         assert test._hypothesis_internal_use_settings.max_examples == 200, test.__name__
+
+
+def test_the_axiom_tests_quoted_by_the_notebook_sample_100_vectors_for_the_first_two_rules():
+    """Notebook 01 ("What makes a size a norm"): zero only for zero and scaling on 100 random
+    vectors each run, the triangle inequality on 200 random pairs."""
+    for test in [test_positivity, test_absolute_homogeneity]:
+        assert test._hypothesis_internal_use_settings.max_examples == 100, test.__name__
+    assert test_triangle_inequality_for_p_at_least_one._hypothesis_internal_use_settings.max_examples == 200
 
 
 @given(vector_pairs, st.floats(0.05, 0.99))
