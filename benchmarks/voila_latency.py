@@ -257,42 +257,8 @@ def _open_voila(lab, vs, browser, server, path: str, dpr: float, log, attempts: 
             + (f"; ERRORS: {' '.join(errors[0].split())[:200]}" if errors else ""))
         if not errors or attempt == attempts:
             return page
-        _close_voila_page(page, server)
+        vs.close_app(page, server)
         log(f"  Voilà {path}: opening it again (attempt {attempt + 1} of {attempts})")
-
-
-def _close_voila_page(page, server) -> None:
-    """Close the page and shut its kernel down (Voilà's own request fails, see shutdown_voila_kernel)."""
-    try:
-        kernel_id = page.evaluate(f"() => {VOILA_KERNEL_JS}.id")
-    except Exception:
-        kernel_id = None
-    page.context.close()
-    if kernel_id:
-        shutdown_voila_kernel(server.base_url, kernel_id)
-
-
-def shutdown_voila_kernel(base_url: str, kernel_id: str) -> int:
-    """Shut a Voilà page's kernel down; returns the HTTP status (204 when done).
-
-    Voilà does it itself on the page's ``beforeunload``, but that request is refused
-    (403, '_xsrf' argument missing: voila-dashboards/voila#1458), so the kernel of a
-    closed page would live on until the server stops. The XSRF check compares the
-    request's ``_xsrf`` cookie with its ``_xsrf`` field, so this request sends both.
-    """
-    import urllib.error
-    import urllib.parse
-    import urllib.request
-
-    token = os.urandom(8).hex()
-    request = urllib.request.Request(
-        f"{base_url}voila/api/shutdown/{kernel_id}", data=urllib.parse.urlencode({"_xsrf": token}).encode(),
-        method="POST", headers={"Cookie": f"_xsrf={token}"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def _median(values) -> float:
@@ -355,7 +321,7 @@ def run(scenarios, moves: int = 40, dprs=(1.0,), log=print, keep_dir: Path | Non
                                                 "voila": {"error": message}})
                     finally:
                         if "voila" in pages:
-                            _close_voila_page(pages.pop("voila"), voila_server)
+                            vs.close_app(pages.pop("voila"), voila_server)
                         for page in pages.values():
                             page.context.close()
                         try:

@@ -71,11 +71,11 @@ def app(request, browser, voila):
     try:
         counts = vs.open_app(page, voila.url(f"notebooks/{name}.ipynb"))
     except Exception as error:
-        page.context.close()
+        vs.close_app(page, voila)
         raise AssertionError(f"{name} did not open in Voilà: {error}\n--- Voilà log (end) ---\n"
                              f"{voila.log_text()[-3000:]}") from error
     yield App(name, page, counts, voila)
-    page.context.close()
+    vs.close_app(page, voila)
 
 
 # --------------------------------------------------------------------------
@@ -283,4 +283,4 @@ def test_fits_1280x800_zoomed_to_150_percent(name, browser, voila):
         assert page.evaluate("() => window.devicePixelRatio") == 1.5
         fits(page)
     finally:
-        page.context.close()
+        vs.close_app(page, voila)

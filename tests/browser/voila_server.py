@@ -32,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,6 +213,40 @@ def open_app(page, url: str, timeout: float = 240.0) -> dict:
     return {"widget_outputs": expected, "rendered_widget_outputs": rendered, "figures": figures,
             "sliders": page.locator(lab.SLIDER_HANDLE).count(),
             "scene_buttons": page.locator(".course-scene").count()}
+
+
+def close_app(page, server: VoilaServer) -> None:
+    """Close a Voilà page and shut its kernel down.
+
+    Voilà asks for that itself on the page's ``beforeunload``, but the request is refused
+    (403, '_xsrf' argument missing: voila-dashboards/voila#1458), so the kernel of every
+    closed page would run on, and load the machine, until the server stops.
+    """
+    try:
+        kernel_id = page.evaluate("() => window.jupyterapp.widgetManager.kernel.id")
+    except Exception:  # the page never got a kernel (it failed to open)
+        kernel_id = None
+    page.context.close()
+    if kernel_id:
+        status = shutdown_kernel(server.base_url, kernel_id)
+        assert status in (200, 204), f"Voilà refused to shut kernel {kernel_id} down: HTTP {status}"
+
+
+def shutdown_kernel(base_url: str, kernel_id: str) -> int:
+    """POST Voilà's shutdown request for one kernel; returns the HTTP status (204 when done).
+
+    The XSRF check compares the request's ``_xsrf`` cookie with its ``_xsrf`` field, so
+    this request sends both (what the page's own request leaves out).
+    """
+    token = os.urandom(8).hex()
+    request = urllib.request.Request(
+        f"{base_url}voila/api/shutdown/{kernel_id}", data=urllib.parse.urlencode({"_xsrf": token}).encode(),
+        method="POST", headers={"Cookie": f"_xsrf={token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def page_errors(page) -> list[str]:
