@@ -263,3 +263,14 @@ def test_convex_is_defined_where_the_feedback_uses_it():
     why = ex.UNIT_BALL_P_HALF.why
     assert why.index("convex when") < why.index("chord")
     assert r"\|x\|_1" in ex.NORM_ORDER.prompt and r"\|x\|_\infty" in ex.NORM_ORDER.prompt
+
+
+def test_l2_why_places_subnormal_and_zero_squares_where_numpy_does():
+    """Squares turn subnormal below about 1e-154 and become 0 only below about 1e-162."""
+    tiny = np.finfo(float).tiny                                   # smallest normal, 2.2e-308
+    assert (2e-154) ** 2 >= tiny > (1e-154) ** 2 > 0.0            # subnormal from about 1.5e-154 down
+    assert (2e-162) ** 2 > 0.0 and (1e-162) ** 2 == 0.0       # 0 from about 1.6e-162 down
+    assert 1.5e-162 < math.sqrt(np.finfo(float).smallest_subnormal) / math.sqrt(2) < 1.6e-162
+    why = ex.WRITE_L2_NORM.why
+    assert "1e-154" in why and "subnormal" in why and "1e-162" in why
+    assert "(under about 1e-154 times it) still underflow" not in why     # the old, loose wording

@@ -188,3 +188,19 @@ def test_every_exercise_shows_as_a_widget_and_counts_on_the_scoreboard():
     shown["write-huber"].controls["check"].click()
     assert board.right == 2 and shown["write-huber"].state["status"] == "right"
     assert all(isinstance(spec, (NumberExercise, CodeExercise)) or spec.solution for spec in ex.EXERCISES)
+
+
+def test_about_half_feedback_says_only_the_optimality_condition_uses_just_the_signs():
+    """The L1 loss sum|e| sees the residuals' sizes; its optimality condition (a median: as many residuals
+    above as below) sees only their signs. Moving the points away from the median without crossing it
+    changes the loss but not the minimizer."""
+    e = np.array([-3.0, -1.0, 0.5, 2.0, 7.0])
+    stretched = np.where(e == 0.5, e, 10 * e)          # every residual about the median 0.5 keeps its sign
+    grid = np.linspace(-5, 5, 100_001)
+    l1 = [np.abs(d[:, None] - grid).sum(axis=0) for d in (e, stretched)]
+    assert grid[np.argmin(l1[0])] == pytest.approx(0.5) == grid[np.argmin(l1[1])]   # same L1 fit
+    assert l1[0].min() != l1[1].min()                                                # different loss
+    assert abs(e.mean() - stretched.mean()) > 1                                      # the L2 fit moves
+    feedback = ex.GAUSSIAN_NOISE_SHARE.choices[1].feedback
+    assert "only L1's optimality condition uses just the signs of the residuals" in feedback
+    assert "L1 uses only the signs" not in feedback

@@ -107,7 +107,7 @@ def test_the_predictions_agree_with_the_mathematics():
     grid = np.linspace(0, 1, 100_001)                                    # brute force on the edge w1 + w2 = 1
     best = grid[np.argmin((grid - 1.5) ** 2 + (1 - grid - 1.3) ** 2)]
     assert best == pytest.approx(0.6, abs=1e-5)
-    # spread-and-the-lasso: rescaling a feature by 1/1000 moves its entry to a 1000 times smaller alpha.
+    # spread-and-the-lasso: rescaling a feature by 1/1000 moves its entry to a much smaller alpha.
     rng = np.random.default_rng(2)
     Z = rng.normal(size=(200, 3))
     t = Z @ np.array([1.0, 0.5, 0.25]) + rng.normal(size=200)
@@ -156,6 +156,55 @@ def test_the_chatter_feedback_states_the_band_and_the_step_as_the_run_shows_them
     assert "η(g + α·sign(w₃))" in ex.CHATTER_EXACT_ZERO.choices[0].feedback
 
 
+def test_the_chatter_feedback_says_w1_and_w2_keep_a_small_two_step_wobble():
+    """'w₁ and w₂ settle' was loose: w₃'s chatter drives a two-step wobble in them, about 0.012 in w₂."""
+    X, y = _notebook_chatter_problem()
+    n = len(y)
+    w, b, eta, alpha, path = np.array([0.0, 0.0, 1.0]), 0.0, 0.4, 1.0, []
+    for _ in range(150):
+        r = X @ w + b - y
+        w, b = w - eta * (2 / n * X.T @ r + alpha * np.sign(w)), b - eta * 2 / n * r.sum()
+        path.append(w)
+    tail = np.array(path[75:])
+    wobble = np.ptp(tail, axis=0)
+    assert round(wobble[1], 3) == 0.012 and 0 < wobble[0] < 1e-4
+    np.testing.assert_allclose(tail[2:, :2], tail[:-2, :2], atol=1e-9)          # period two ...
+    assert np.all(np.abs(np.diff(tail[:, 1])) > 0.01)                          # ... and not at rest
+    feedback = ex.CHATTER_EXACT_ZERO.choices[3].feedback
+    assert "two-step wobble" in feedback and "about 0.012 for w₂" in feedback and "under 0.0001" in feedback
+    assert "w₁ and w₂ settle. " not in feedback
+
+
+def _lars_entry_alpha(X, y, j):
+    """The course's alpha at which feature j enters the lasso path, from scikit-learn's LARS-lasso
+    (independent of helpers.paths): sklearn's alpha is max|X^T r|/n, the course's twice that."""
+    from sklearn.linear_model import lars_path
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    alphas, _, coefs = lars_path(Xc, yc, method="lasso")
+    k = np.flatnonzero(coefs[j] != 0)[0]                  # first knot with feature j in
+    return 2 * alphas[k - 1]
+
+
+def test_spread_solution_gives_the_measured_factor_not_always_1000():
+    ds = data.load_diabetes(standardize=True)
+    bmi = list(ds.feature_names).index("bmi")
+    Xu = ds.X.copy()
+    Xu[:, bmi] /= 1000.0
+    before, after = _lars_entry_alpha(ds.X, ds.y, bmi), _lars_entry_alpha(Xu, ds.y, bmi)
+    assert round(before, 1) == 90.3 and round(after, 3) == 0.033
+    assert 2700 < before / after < 2800                                       # not 1000
+    # exactly 1000 when the residual the feature meets is unchanged: orthogonal features
+    H = np.array([[1, 1, 1, 1], [1, -1, 1, -1], [1, 1, -1, -1], [1, -1, -1, 1]], dtype=float)
+    Xo = np.vstack([H, H])[:, 1:]
+    yo = Xo @ np.array([3.0, 2.0, 0.5]) + np.r_[0.1, -0.1, 0.1, -0.1, -0.1, 0.1, -0.1, 0.1]
+    Xs = Xo.copy()
+    Xs[:, 0] /= 1000.0
+    assert _lars_entry_alpha(Xo, yo, 0) / _lars_entry_alpha(Xs, yo, 0) == pytest.approx(1000, rel=1e-9)
+    solution = ex.SPREAD_AND_THE_LASSO.solution
+    assert "90.3" in solution and "0.033" in solution and "2750" in solution
+    assert "only at a \"\n" not in solution and "pays its way only at a 1000 times smaller" not in solution
+
+
 def test_sign_plus_one_at_zero_kicks_a_zero_weight_away_every_other_step():
     eta, alpha, w = 0.1, 0.5, [0.0]
     for _ in range(6):                                    # nothing else pulls on the weight: g = 0
@@ -190,6 +239,23 @@ def test_which_prior_asks_about_a_held_zero_because_ridge_also_has_isolated_zero
     assert lasso_s1 == [0.0, 0.0, 0.0]
     prompt = ex.WHICH_PRIOR_ZEROS.prompt
     assert "whole range of prior scales" in prompt and "least-squares value" in prompt
+
+
+def test_which_prior_feedback_does_not_claim_a_least_squares_zero_stays_zero_under_ridge():
+    """Notebook 05's second footnote: correlated features (rho = 0.8), least squares w2 = 0, ridge
+    w2 = rho*lam/((1 + lam)^2 - rho^2) > 0. So 'a least-squares zero stays 0 for every tau' holds only for
+    orthonormal features; the other direction (0 for every tau, so 0 at lam -> 0) always holds."""
+    H = np.array([[1, 1, 1, 1], [1, -1, 1, -1], [1, 1, -1, -1], [1, -1, -1, 1]], dtype=float)
+    rho = 0.8
+    X = np.column_stack([H[:, 1], rho * H[:, 1] + np.sqrt(1 - rho**2) * H[:, 2]])
+    y = X[:, 0] + 0.3 * H[:, 3]
+    assert np.linalg.lstsq(X, y, rcond=None)[0][1] == pytest.approx(0.0, abs=1e-14)
+    for lam in (0.1, 1.0, 10.0):
+        w2 = Ridge(alpha=len(y) * lam).fit(X, y).coef_[1]
+        assert w2 == pytest.approx(rho * lam / ((1 + lam) ** 2 - rho**2), rel=1e-9) and w2 > 0.01
+    feedback = ex.WHICH_PRIOR_ZEROS.choices[2].feedback
+    assert "Only a weight that is 0 in least squares already" not in feedback
+    assert "must be 0 in least squares" in feedback and "orthonormal features, not in general" in feedback
 
 
 # ---------------------------------------------------------------------------- write the code

@@ -314,3 +314,21 @@ def test_run_outcome_of_a_diverged_run_measures_only_what_came_before():
 def test_run_outcome_rejects_bad_input(kwargs, words):
     with pytest.raises(ValueError, match=words):
         opt.run_outcome(**kwargs)
+
+
+def test_adam_is_kingma_and_ba_with_the_pytorch_defaults_written_out(small):
+    """Notebook 04 states Adam's update (m, v, bias-corrected m_hat, v_hat, eps) and the defaults
+    beta1 = 0.9, beta2 = 0.999, eps = 1e-8: three steps by hand, with L2 in the loss and with AdamW's decay."""
+    import inspect
+    params = inspect.signature(opt.adam).parameters
+    assert params["betas"].default == (0.9, 0.999) and params["eps"].default == 1e-8
+    X, y, n = small.X, small.y, len(small.y)
+    for l2, wd in ((0.3, 0.0), (0.0, 0.6)):
+        w, m, v = np.array([-1.5, 2.0]), np.zeros(2), np.zeros(2)
+        for t in (1, 2, 3):
+            g = 2 / n * X.T @ (X @ w - y) + 2 * l2 * w
+            m = 0.9 * m + 0.1 * g
+            v = 0.999 * v + 0.001 * g * g
+            w = (1 - 0.05 * wd) * w - 0.05 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        path = opt.adam(X, y, lr=0.05, steps=3, l2=l2, weight_decay=wd, w0=[-1.5, 2.0], fit_intercept=False)
+        np.testing.assert_allclose(path.weights[-1], w, rtol=0, atol=1e-14)

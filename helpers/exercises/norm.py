@@ -212,8 +212,9 @@ WRITE_L2_NORM = ListAwareCodeExercise(
              r"does not, and returns inf for (1e200, 1e200).",
     why="Scaling by the largest entry keeps every square between 0 and 1, so nothing overflows, and the "
         "largest entry's square is exactly 1, so the sum cannot underflow to 0. Squares of entries far below "
-        "the largest (under about 1e-154 times it) still underflow, harmlessly: next to that 1 they would "
-        "be lost in rounding anyway. The course's helpers.norms does the same.",
+        "the largest still underflow, harmlessly: under about 1e-154 times it they become subnormal (fewer "
+        "significant digits), and under about 1e-162 times it exactly 0; next to that 1 they would be lost "
+        "in rounding anyway. The course's helpers.norms does the same.",
     rtol=1e-12,
     atol=0.0,
 )

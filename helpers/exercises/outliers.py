@@ -165,9 +165,9 @@ GAUSSIAN_NOISE_SHARE = ChoiceExercise(
                                                   "least squares is the maximum-likelihood fit "
                                                   "(the line under which the observed data are most probable) "
                                                   "and wins."),
-        Choice("about half", "Both lines are centred on the truth here, but not equally precise: L1 uses only "
-                             "the signs of the errors and ignores their sizes, which under Gaussian noise carry "
-                             "information."),
+        Choice("about half", "Both lines are centred on the truth here, but not equally precise: only L1's "
+                             "optimality condition uses just the signs of the residuals, not their sizes, which "
+                             "under Gaussian noise carry information."),
         Choice("about a third", ""),
         Choice("never", "Each repeat is a new random data set, so L1 is sometimes luckier. It loses on "
                         "average, not every time."),
