@@ -134,21 +134,22 @@ STACKLOSS_ZERO_RESIDUALS = NumberExercise(
     tol=0.1,
     kind="predict",
     why=("An L1 fit sits at a kink of the MAE, where as many residuals as parameters are 0: here 4. (Minimizing "
-         "a sum of |e_i| is a linear program, a linear objective minimized under linear inequalities; its "
-         "minimum is always reached at some corner, or vertex, of the region those inequalities allow.)"),
+         "a sum of |r_i| can be written as a linear program, with one extra unknown t_i ≥ |r_i| per day: a "
+         "linear objective minimized under linear inequalities, whose minimum is always reached at some "
+         "corner, or vertex, of the region those inequalities allow.)"),
     mistakes=(
-        Mistake(0.0, "Measured data make an exact 0 look unlikely, but an L1 fit lands on a kink of |e|: it "
+        Mistake(0.0, "Measured data make an exact 0 look unlikely, but an L1 fit lands on a kink of |r|: it "
                      "passes exactly through some points, as the L1 line of Anscombe III passed through points."),
         Mistake(3.0, "You counted the three features; the intercept is a parameter too."),
         Mistake(21.0, "Four parameters cannot put a plane through 21 scattered points; only as many points "
                       "as parameters are hit exactly."),
     ),
-    solution=("The L1 fit minimizes a sum of |e_i|, whose kinks are where some e_i = 0. With 4 parameters the "
-              "minimum sits where 4 residuals are 0, so the plane passes "
-              "through 4 of the 21 days. In the language of optimization: the fit solves a linear program "
-              "(minimize a linear function under linear inequalities, here t_i ≥ e_i and t_i ≥ −e_i, minimizing "
-              "Σ t_i), and a linear program always has a minimizer at a corner (vertex) of the allowed region, "
-              "where as many of the inequalities hold with equality as there are unknowns. "
+    solution=("The L1 fit minimizes a sum of |r_i| (residuals r_i = y_i − ŷ_i), whose kinks are where some "
+              "r_i = 0. With 4 parameters the minimum sits where 4 residuals are 0, so the plane passes "
+              "through 4 of the 21 days. In the language of optimization: the fit can be written as a linear "
+              "program (minimize a linear function under linear inequalities, here t_i ≥ r_i and t_i ≥ −r_i, "
+              "minimizing Σ t_i), and a linear program always has a minimizer at a corner (vertex) of the "
+              "allowed region, where as many of the inequalities hold with equality as there are unknowns. "
               "The next cells count them."),
 )
 
@@ -163,8 +164,8 @@ GAUSSIAN_NOISE_SHARE = ChoiceExercise(
         Choice("more than 85%, as with glitches", "You followed the slogan \"noisy data: L1\". It holds when "
                                                   "the noise is heavy-tailed (glitches); under Gaussian noise "
                                                   "least squares is the maximum-likelihood fit "
-                                                  "(the line under which the observed data are most probable) "
-                                                  "and wins."),
+                                                  "(the line under which the observed data have the highest "
+                                                  "probability density) and wins."),
         Choice("about half", "Both lines are centred on the truth here, but not equally precise: only L1's "
                              "optimality condition uses just the signs of the residuals, not their sizes, which "
                              "under Gaussian noise carry information."),
@@ -174,8 +175,9 @@ GAUSSIAN_NOISE_SHARE = ChoiceExercise(
     ),
     answer=2,
     why=("Under Gaussian noise least squares is the maximum-likelihood fit (the line under which the observed "
-         "data are most probable). L1 is like a median: its efficiency relative to the mean, the ratio "
-         "Var(mean) / Var(median), is 2/π ≈ 0.64, so it scatters more and lands closer only about a third of "
+         "data have the highest probability density). L1 is like a median: its efficiency relative to the "
+         "mean, the ratio Var(mean) / Var(median), tends to 2/π ≈ 0.64 and is about that already at n = 40, "
+         "so it scatters more and lands closer only about a third of "
          "the time."),
     solution=("Gaussian noise: the log-likelihood of a line is −Σe²/(2σ²) + const, so the most likely line is "
               "the least-squares line. The median of normal data has π/2 ≈ 1.57 times the variance of the mean "
