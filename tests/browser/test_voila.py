@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,8 +93,15 @@ def no_errors(page) -> None:
     assert not errors, f"{len(errors)} error(s) shown on the page:\n" + "\n".join(lines)
 
 
-def fits(page) -> None:
+def fits(page, settle: float = 10.0) -> None:
+    """Nothing cut off, nothing scrolls sideways, once the page has settled: MathJax typesets and
+    the widgets (whose scene bars carry the page CSS) render after the cells show, so a layout
+    seen in the first moments may still change; a problem that lasts `settle` seconds fails."""
+    deadline = time.monotonic() + settle
     problems = vs.overflow_problems(page)
+    while problems and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        problems = vs.overflow_problems(page)
     size = page.viewport_size
     assert not problems, (f"at {size['width']}x{size['height']} CSS px something is cut off or scrolls "
                           f"sideways:\n" + "\n".join(problems))
