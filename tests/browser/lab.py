@@ -98,9 +98,16 @@ class LabServer:
         return json.loads(body) if body else None
 
     def shutdown_sessions(self) -> None:
-        """Delete every notebook session (and its kernel); waits until they are gone."""
+        """Delete every notebook session (and its kernel), then any kernel left without one;
+        waits until they are gone."""
         for session in self.api("api/sessions"):
             self.api(f"api/sessions/{session['id']}", method="DELETE")
+        for kernel in self.api("api/kernels"):
+            self.api(f"api/kernels/{kernel['id']}", method="DELETE")
+
+    def running(self) -> dict:
+        """How many sessions and kernels the server has now: {'sessions': n, 'kernels': m}."""
+        return {"sessions": len(self.api("api/sessions")), "kernels": len(self.api("api/kernels"))}
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the server (SIGTERM shuts its kernels down too), then SIGKILL if it hangs."""
@@ -218,10 +225,24 @@ def new_page(browser):
 
 _CURRENT = "window.jupyterapp && window.jupyterapp.shell.currentWidget"
 
+# Long waits (a notebook opening, a kernel starting, Run All) check their condition every
+# 100 ms. Playwright's default checks it on every animation frame, which keeps Chromium
+# drawing frames at 60 per second for the whole wait: CPU that Run All itself needs.
+_POLL_MS = 100
+
 
 def open_notebook(page, base_url: str, token: str, path: str, timeout: float = 120.0) -> None:
-    """Open `path` (relative to the server root) in JupyterLab and wait for its panel."""
+    """Open `path` (relative to the server root) in JupyterLab and wait for its panel.
+
+    Loads JupyterLab anew in `page` (a fresh workspace). To open several notebooks one
+    after another in one loaded JupyterLab, see boot_lab() and open_in_lab().
+    """
     page.goto(f"{base_url}lab/tree/{path}?reset&token={token}")
+    _wait_panel(page, path, timeout)
+
+
+def _wait_panel(page, path: str, timeout: float) -> None:
+    """Wait until the current widget is the notebook `path`, its model loaded."""
     try:
         page.wait_for_function(
             f"""(path) => {{
@@ -230,10 +251,104 @@ def open_notebook(page, base_url: str, token: str, path: str, timeout: float = 1
                           && w.content.widgets && w.context.isReady);
             }}""",
             arg=path,
+            polling=_POLL_MS,
             timeout=timeout * 1000,
         )
     except Exception as error:
         raise TimeoutError(f"{path} did not open in {timeout} s: {notebook_state(page)}") from error
+
+
+# Reusing one loaded JupyterLab: loading the app costs ~5 s of CPU per page on a
+# 2-core machine; opening a notebook inside a loaded app costs a fraction of that.
+
+# Every element a notebook panel or its outputs leave in the page; none may remain
+# once the documents are closed (tests query the whole document).
+_NOTEBOOK_DOM = ".jp-NotebookPanel, .jp-Notebook, .jp-OutputArea, .jupyter-widgets, .jp-Dialog"
+
+
+def boot_lab(page, base_url: str, token: str, timeout: float = 120.0) -> None:
+    """Load JupyterLab in `page` with a fresh workspace (no document open), wait until it is restored.
+
+    Then open notebooks one after another with open_in_lab(), closing the previous
+    ones with close_documents().
+    """
+    page.goto(f"{base_url}lab?reset&token={token}")
+    try:
+        page.wait_for_function("() => !!(window.jupyterapp && window.jupyterapp.shell)",
+                               polling=_POLL_MS, timeout=timeout * 1000)
+        page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
+    except Exception as error:
+        raise TimeoutError(f"JupyterLab did not start in {timeout} s") from error
+    close_documents(page, timeout)  # a notebook the layout might restore
+
+
+def open_in_lab(page, path: str, timeout: float = 120.0) -> None:
+    """Open notebook `path` in the JupyterLab loaded in `page` (boot_lab) and wait for its panel.
+
+    The same layout as open_notebook() gives: the notebook is the current widget in
+    the main area; its kernel starts as usual (wait_kernel_ready).
+    """
+    page.evaluate("(path) => { window.jupyterapp.commands.execute('docmanager:open', "
+                  "{path, factory: 'Notebook'}); }", path)
+    _wait_panel(page, path, timeout)
+
+
+def close_documents(page, timeout: float = 60.0) -> None:
+    """Close every widget of the main area without saving and wait until the page holds no trace.
+
+    The models are marked clean and the widgets disposed, so no "unsaved changes"
+    dialog appears; kernels keep running (shut them down with shutdown_kernels).
+    Waits until no document is open and no notebook panel, output area, widget view
+    or dialog is in the page. (JupyterLab then shows its Launcher, as after closing
+    the last tab by hand; it holds none of these.)
+    """
+    page.evaluate(
+        """() => {
+            const app = window.jupyterapp;
+            for (const w of Array.from(app.shell.widgets('main'))) {
+                if (w.context && w.context.model) w.context.model.dirty = false;
+                w.dispose();
+            }
+        }"""
+    )
+    try:
+        page.wait_for_function(
+            """(sel) => Array.from(window.jupyterapp.shell.widgets('main')).every(w => !w.context)
+                        && document.querySelectorAll(sel).length === 0""",
+            arg=_NOTEBOOK_DOM,
+            polling=_POLL_MS,
+            timeout=timeout * 1000,
+        )
+    except Exception as error:
+        left = page.evaluate("(sel) => Array.from(document.querySelectorAll(sel)).map(e => e.className)",
+                             _NOTEBOOK_DOM)
+        raise TimeoutError(f"documents still in the page after {timeout} s: {left[:10]}") from error
+
+
+def shutdown_kernels(page) -> None:
+    """Shut down every session and kernel of the server from the loaded JupyterLab in `page`.
+
+    Goes through the app's own service manager, so the app forgets them at once
+    (the next notebook cannot attach to a dying kernel). Returns when the server
+    has answered every request.
+    """
+    page.evaluate(
+        """async () => {
+            const sm = window.jupyterapp.serviceManager;
+            await sm.sessions.shutdownAll();
+            await sm.kernels.shutdownAll();
+        }"""
+    )
+
+
+def reset_page(page, viewport: dict | None = None) -> None:
+    """Undo what a test may have changed in a page that stays loaded: viewport (default
+    1280x900), the mouse's position (top-left corner, no button held: a hover
+    over the next notebook's figure would send events to its kernel), and the helpers'
+    own page variables."""
+    page.set_viewport_size(viewport or VIEWPORT)
+    page.mouse.move(0, 0)
+    page.evaluate("() => { delete window.__idleSince; delete window.__runAllDone; }")
 
 
 def notebook_state(page) -> dict:
@@ -268,6 +383,7 @@ def wait_kernel_ready(page, timeout: float = 120.0) -> None:
                 return !!(sc && sc.isReady && k && k.connectionStatus === 'connected'
                           && k.status === 'idle');
             }}""",
+            polling=_POLL_MS,
             timeout=timeout * 1000,
         )
     except Exception as error:
@@ -275,7 +391,10 @@ def wait_kernel_ready(page, timeout: float = 120.0) -> None:
 
 
 def kernel_idle_for(page, seconds: float = 0.3, timeout: float = 60.0) -> None:
-    """Wait until the kernel has been idle for `seconds` without interruption."""
+    """Wait until the kernel has been idle for `seconds` without interruption, counted from now."""
+    # A mark left by an earlier call would count idle time from before this call (and end the
+    # wait at once while the events just sent have not reached the kernel yet).
+    page.evaluate("() => { window.__idleSince = undefined; }")
     page.wait_for_function(
         f"""(ms) => {{
             const w = {_CURRENT};
@@ -309,12 +428,13 @@ def run_all_cells(page, timeout: float = 120.0) -> None:
     page.evaluate("() => { window.__runAllDone = false; "
                   "window.jupyterapp.commands.execute('notebook:run-all-cells')"
                   ".finally(() => { window.__runAllDone = true; }); }")
-    page.wait_for_function("() => window.__runAllDone === true", timeout=timeout * 1000)
+    page.wait_for_function("() => window.__runAllDone === true", polling=_POLL_MS, timeout=timeout * 1000)
     page.wait_for_function(
         f"""() => {{
             const cells = {_CURRENT}.content.widgets;
             return cells.every(c => !c.promptNode || !c.promptNode.textContent.includes('*'));
         }}""",
+        polling=_POLL_MS,
         timeout=timeout * 1000,
     )
     kernel_idle_for(page, 0.3, timeout)

@@ -19,10 +19,13 @@ EXPLORER = "course-01-norm-explorer"
 
 @pytest.fixture
 def hidpi_page(browser, lab_server):
+    """A page of its own at device scale factor 2 (JupyterLab loaded anew in it, not the shared one)."""
+    lab_server.shutdown_sessions()  # no kernel of an earlier test for 01 to attach to
     context = browser.new_context(viewport=lab.VIEWPORT, device_scale_factor=2)
     page = context.new_page()
     yield page
     context.close()
+    lab_server.shutdown_sessions()
 
 
 def _kernel(page, code: str) -> str:
