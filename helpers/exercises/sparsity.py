@@ -261,8 +261,9 @@ SKLEARN_LASSO_ALPHA = NumberExercise(
 WHICH_PRIOR_ZEROS = ChoiceExercise(
     key="which-prior-zeros",
     prompt=("Gaussian noise, and a prior on each weight. Take a weight whose least-squares value (no prior) "
-            "is not 0. For which prior can the most probable weights (the MAP estimate) hold that weight at "
-            "exactly 0 over a whole range of prior scales, not just at one scale where it passes through 0?"),
+            "is not 0. For which prior can the weights of highest posterior density (the MAP estimate) hold "
+            "that weight at exactly 0 over a whole range of prior scales, not just at one scale where it passes "
+            "through 0?"),
     choices=(
         Choice("the Gaussian prior: it is highest at 0",
                "Both priors are highest at 0. What matters is the shape there: −log of a Gaussian is w²/(2τ²), "
