@@ -237,11 +237,12 @@ def _l1_step(method, w, g, lr, l1c):
 
 
 def stable_learning_rate(X, *, l2=0.0, fit_intercept=True):
-    """Largest learning rate for which gradient descent on MSE + l2*sum(w**2) converges.
+    """The stable learning rate of gradient descent on MSE + l2*sum(w**2) (04_weight_decay).
 
-    That is 2 / L, with L the largest eigenvalue of the Hessian
+    That is 2 / h_max, with h_max the largest eigenvalue of the Hessian
     2/n [X 1]^T [X 1] + 2*l2 (l2 on the weight block only; no column of ones
-    when ``fit_intercept`` is False). Exactly at 2/L the iterates oscillate
+    when ``fit_intercept`` is False). Every rate below it converges (there is no
+    largest converging rate); exactly at 2/h_max the iterates oscillate
     without converging; beyond it they diverge. ``l2`` may be an array: one
     rate per value.
     """
