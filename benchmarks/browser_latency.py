@@ -43,6 +43,8 @@ BASELINE_SLIDER_CSS = "bench-baseline-slider"
 
 def load_lab():
     """tests/browser/lab.py, imported by path (an installed package named `tests` may shadow it)."""
+    if "course_lab_driver" in sys.modules:
+        return sys.modules["course_lab_driver"]
     path = REPO / "tests" / "browser" / "lab.py"
     spec = importlib.util.spec_from_file_location("course_lab_driver", path)
     module = importlib.util.module_from_spec(spec)
@@ -208,21 +210,8 @@ def slider_latency(lab, page, root_css: str, slider_css: str, moves: int, mode: 
 
 
 def _kernel_eval(page, code: str) -> str:
-    """Run `code` in the notebook's kernel; return what it printed."""
-    return page.evaluate(
-        """async (code) => {
-            const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-            let out = '';
-            const future = k.requestExecute({code, silent: false, store_history: false});
-            future.onIOPub = (msg) => {
-                if (msg.header.msg_type === 'stream') out += msg.content.text;
-                if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.evalue;
-            };
-            await future.done;
-            return out;
-        }""",
-        code,
-    )
+    """Run `code` in the notebook's kernel; return what it printed (tests/browser/lab.py's kernel_eval)."""
+    return load_lab().kernel_eval(page, code)
 
 
 def drag_latency(lab, page, root_css: str, variable: str, point_expr: str, moves: int,

@@ -635,11 +635,13 @@ def wait_contains(page, locator, part: str, timeout: float = 8.0) -> str:
     return _poll(page, lambda: text_of(locator), lambda t: part in t, timeout)
 
 
-def eventually(page, check, expect=None, timeout: float = 20.0):
+def eventually(page, check, expect=None, timeout: float = 20.0, kernel_view: str | None = None):
     """settle(page), then call check() (and expect(*its result)) until neither raises AssertionError.
 
     The kernel may still be catching up with queued slider or mouse events on a
-    busy machine. Returns check()'s result; after `timeout` the last failure is raised.
+    busy machine. Returns check()'s result; after `timeout` the last failure is raised,
+    with what `kernel_view` (code run in the kernel) prints added to its message, so
+    that a failure says whether the kernel or the page holds the unexpected value.
     """
     settle(page)
     deadline = time.monotonic() + timeout
@@ -649,9 +651,11 @@ def eventually(page, check, expect=None, timeout: float = 20.0):
             if expect is not None:
                 expect(*result)
             return result
-        except AssertionError:
+        except AssertionError as error:
             if time.monotonic() > deadline:
-                raise
+                if kernel_view is None:
+                    raise
+                raise AssertionError(f"{error}\nthe kernel's view: {kernel_eval(page, kernel_view)}") from error
             page.wait_for_timeout(200)
 
 
@@ -806,6 +810,24 @@ def kernel_round_trips(page, n: int = 30) -> list[float]:
 
 # --------------------------------------------------------------------------
 # Exercises and scenes (helpers.widgets.exercises, helpers.widgets.Scene)
+
+
+def kernel_eval(page, code: str) -> str:
+    """Run `code` in the current notebook's kernel; return what it printed ('ERROR ...' on an exception)."""
+    return page.evaluate(
+        """async (code) => {
+            const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+            let out = '';
+            const future = k.requestExecute({code, silent: false, store_history: false});
+            future.onIOPub = (msg) => {
+                if (msg.header.msg_type === 'stream') out += msg.content.text;
+                if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.evalue;
+            };
+            await future.done;
+            return out;
+        }""",
+        code,
+    )
 
 
 def _exactly(text: str):

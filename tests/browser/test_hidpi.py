@@ -28,26 +28,8 @@ def hidpi_page(browser, lab_server):
     lab_server.shutdown_sessions()
 
 
-def _kernel(page, code: str) -> str:
-    """Run `code` in the notebook's kernel; return what it printed."""
-    return page.evaluate(
-        """async (code) => {
-            const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-            let out = '';
-            const future = k.requestExecute({code, silent: false, store_history: false});
-            future.onIOPub = (msg) => {
-                if (msg.header.msg_type === 'stream') out += msg.content.text;
-                if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.evalue;
-            };
-            await future.done;
-            return out;
-        }""",
-        code,
-    )
-
-
 def _kernel_json(page, code: str):
-    out = _kernel(page, "import json as _json\n" + code)
+    out = lab.kernel_eval(page, "import json as _json\n" + code)
     assert "ERROR" not in out, out
     return json.loads(out.strip().splitlines()[-1])
 
