@@ -23,6 +23,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from helpers.kernel_threads import WIDGET_LOCK
+
 # Whole frames of an opaque figure go in "diff" mode (see _fast_diff_images); False restores
 # matplotlib's behaviour (switch to "full" and back), for benchmarks/hops.py's A/B comparison.
 WHOLE_FRAMES_IN_DIFF_MODE = True
@@ -238,6 +240,10 @@ def _repaint_after_bursts(canvas, quiet_ms: int = 200) -> None:
         return image
 
     def repaint():
+        with WIDGET_LOCK:  # a timer runs on the main thread, widget messages maybe on another
+            _repaint()
+
+    def _repaint():
         repainting[0] = True
         try:
             canvas._force_full = True

@@ -33,6 +33,8 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backend_bases import MouseButton
 
+from helpers.kernel_threads import one_message_at_a_time
+
 SLIDER_STYLE = {"description_width": "initial"}  # long descriptions stay readable
 
 # Page-wide CSS, carried by every scene bar (a <style> in an HTML widget applies to the whole
@@ -350,6 +352,7 @@ class CourseWidget:
             for blitter in _blitters_of(fig):
                 blitter.on_error = self.messages.show_error
         _fast_frames(self.figures)
+        one_message_at_a_time()  # widget messages on two kernel threads would interleave (kernel_threads)
 
     # -- what a subclass provides
     def redraw(self) -> None:

@@ -5,6 +5,7 @@ The numbers the notebook shows are checked against helpers' math run here (and n
 screenshots before and after go to artifacts/screens/05/.
 """
 
+import functools
 import re
 
 import matplotlib
@@ -136,14 +137,25 @@ def _geometry_matches(page):
     return text, w1, w2, center
 
 
-def _frac(x, y):
-    """Canvas fractions of a data point on the left panel, from the same figure built here (Agg)."""
+GEOMETRY_KERNEL_VIEW = ("print({name: c.value for name, c in geo.controls.items()}, 'state', geo.state, "
+                        "'syncing', geo._syncing, 'dragging', geo.dragging)")
+"""What the kernel holds, printed when a geometry check fails (the page's values are in the error)."""
+
+
+@functools.cache
+def _geometry_plot():
+    """The geometry figure built here (Agg) as the notebook builds it, once per test process."""
     matplotlib.use("Agg")
     from helpers.plots import set_style
     from helpers.plots.sparsity import GeometryFigure
 
     set_style()
-    plot = GeometryFigure(limit=3.0)
+    return GeometryFigure(limit=3.0)
+
+
+def _frac(x, y):
+    """Canvas fractions of a data point on the left panel, from the same figure built here."""
+    plot = _geometry_plot()
     return lab.canvas_fraction(plot.fig, plot.axes[0], (x, y))
 
 
@@ -152,12 +164,18 @@ def test_05_geometry_sliders_drag_released_outside_and_scene(notebook):
     the figure, let go outside, come back with no button: the point stays, the sliders match it."""
     page = notebook(NOTEBOOK)
     figure = lab.wait_drawn(page, GEOMETRY)
+    # JupyterLab sends widget messages on a kernel subshell (a thread of its own) and some on the main
+    # thread; they are handled one at a time (helpers.kernel_threads), else a scene and a slider's redraw
+    # interleaved and left the readout one budget behind (seen here, 1 run in about 5).
+    handlers = lab.kernel_eval(page, "k = get_ipython().kernel\nprint([getattr(k.shell_handlers[m], 'one_at_a_time', "
+                                     "False) for m in ('comm_open', 'comm_msg', 'comm_close')])")
+    assert handlers.strip() == "[True, True, True]", handlers
     shot(page, GEOMETRY, "geometry-before")
     text, w1, w2, center = lab.eventually(page, lambda: _geometry_matches(page))
     assert "w2 == 0.0" in text and w1[1] == 0.0 and np.all(w2 != 0)    # the corner at the start
     before = lab.canvas_png_hash(figure)
     lab.slider_drag(page, ".course-05-geometry-budget", dx=60)
-    lab.eventually(page, lambda: _geometry_matches(page))
+    lab.eventually(page, lambda: _geometry_matches(page), kernel_view=GEOMETRY_KERNEL_VIEW)
     moved = lab.wait_canvas_change(page, figure, before)
     lab.slider_keys(page, ".course-05-geometry-rho", "ArrowLeft", 10)
     assert lab.wait_text(page, page.locator(".course-05-geometry-rho .widget-readout"), "0.00")
@@ -203,7 +221,7 @@ def test_05_geometry_sliders_drag_released_outside_and_scene(notebook):
     assert lab.wait_canvas_change(page, figure, dragged) != dragged
     # A scene sets every control.
     lab.click_scene(page, GEOMETRY, "on an edge")
-    text, w1, _, center = lab.eventually(page, lambda: _geometry_matches(page))
+    text, w1, _, center = lab.eventually(page, lambda: _geometry_matches(page), kernel_view=GEOMETRY_KERNEL_VIEW)
     np.testing.assert_allclose(center, [1.5, 1.3])
     np.testing.assert_allclose(w1, [0.6, 0.4], atol=1e-4)
     assert readout_value(page, "course-05-geometry-rho") == 0.0 and "no zero weight" in text

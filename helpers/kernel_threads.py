@@ -1,0 +1,68 @@
+"""One widget callback at a time, whatever thread the kernel runs it on (introduced in 01_norm).
+
+Kernel plumbing under every course widget; :class:`helpers.widgets.CourseWidget`
+calls :func:`one_message_at_a_time` for you.
+
+Why: ipykernel 7 has *kernel subshells*, and JupyterLab 4.4+ sends widget (comm)
+messages on a subshell, which ipykernel handles in a thread of its own. Messages
+sent before that subshell existed, and those of any front end that does not use
+subshells, are handled on the kernel's main thread. The two threads run at once,
+so two callbacks of one widget could interleave: measured in 05's geometry
+explorer, a slider change began a redraw on one thread, a scene set the budget on
+the other, and the first redraw, finishing last, left a readout computed from the
+old budget under sliders that showed the new one. Matplotlib figures are not
+thread-safe either.
+
+So every comm message (``comm_open``, ``comm_msg``, ``comm_close``: slider moves,
+clicks, mouse events, ipympl's draw requests) is handled under one re-entrant
+lock, :data:`WIDGET_LOCK`, and the course's timer callbacks (the Blitter's repaint)
+take it too. Each message is then handled whole before the next starts, as it was
+before subshells; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+__all__ = ["WIDGET_LOCK", "COMM_MESSAGES", "one_message_at_a_time"]
+
+WIDGET_LOCK = threading.RLock()
+"""Held while the kernel handles one widget message (and by the course's own timer callbacks)."""
+
+COMM_MESSAGES = ("comm_open", "comm_msg", "comm_close")
+"""The shell messages that carry widget traffic."""
+
+
+def _running_kernel():
+    """ipykernel's kernel object, or None outside a running kernel (tests, nbconvert's Agg)."""
+    try:
+        from ipykernel.kernelbase import Kernel
+    except ImportError:
+        return None
+    return Kernel.instance() if Kernel.initialized() else None
+
+
+def one_message_at_a_time(kernel=None) -> bool:
+    """Make ``kernel`` (default: the running one) handle its comm messages under :data:`WIDGET_LOCK`.
+
+    Idempotent. Returns True when the kernel's handlers are (now) serialized, False
+    outside a kernel or for a kernel without ``shell_handlers``.
+    """
+    kernel = kernel if kernel is not None else _running_kernel()
+    handlers = getattr(kernel, "shell_handlers", None)
+    if not isinstance(handlers, dict):
+        return False
+    for msg_type in COMM_MESSAGES:
+        handler = handlers.get(msg_type)
+        if handler is None or getattr(handler, "one_at_a_time", False):
+            continue
+
+        @functools.wraps(handler)
+        def serialized(*args, _handler=handler, **kwargs):
+            with WIDGET_LOCK:
+                return _handler(*args, **kwargs)
+
+        serialized.one_at_a_time = True
+        handlers[msg_type] = serialized
+    return True
