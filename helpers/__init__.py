@@ -24,7 +24,9 @@ every notebook         ``exercises`` (checkers), ``_checks``       ``plots.layou
 =====================  ==========================================  =====================
 
 ``helpers.server_extension`` (TCP_NODELAY on the kernel websocket) and
-``helpers.handout`` (printable HTML/PDF handouts) serve the classroom, not a notebook.
+``helpers.handout`` (printable HTML/PDF handouts) serve the classroom, not a notebook;
+``helpers.kernel_threads`` makes the kernel handle widget messages one at a time
+(ipykernel 7 runs them on two threads), for every widget.
 
 Importing ``helpers`` changes nothing global (no matplotlib style, no backend,
 no random seed); a notebook calls ``helpers.plots.set_style()`` itself.
