@@ -241,9 +241,10 @@ def stable_learning_rate(X, *, l2=0.0, fit_intercept=True):
 
     That is 2 / h_max, with h_max the largest eigenvalue of the Hessian
     2/n [X 1]^T [X 1] + 2*l2 (l2 on the weight block only; no column of ones
-    when ``fit_intercept`` is False). Every rate below it converges (there is no
-    largest converging rate); exactly at 2/h_max the iterates oscillate
-    without converging; beyond it they diverge. ``l2`` may be an array: one
+    when ``fit_intercept`` is False). Every rate 0 < lr < 2/h_max converges (there
+    is no largest converging rate); at 2/h_max the iterates oscillate and beyond
+    it they diverge, from almost every start (any start with a component along
+    the top eigenvector). ``l2`` may be an array: one
     rate per value.
     """
     X = as_matrix(X, "X")
