@@ -266,6 +266,37 @@ def test_jupyter_server_without_config_flag_sets_nodelay_on_kernel_websocket(tmp
         assert not any(nodelay.values()), f"TCP_NODELAY on without the extension, the check proves nothing: {nodelay}"
 
 
+KERNELS_SETTINGS = "@jupyterlab/apputils-extension:kernels-settings"
+
+
+def test_the_package_makes_jupyterlab_send_widget_messages_on_the_main_thread():
+    """The file the package installs (etc/jupyter/labconfig) sets commsOverSubshells to "disabled"."""
+    root = Path(__file__).resolve().parent.parent
+    source = "jupyter-config/labconfig/default_setting_overrides.json"
+    assert json.loads((root / source).read_text()) == {KERNELS_SETTINGS: {"commsOverSubshells": "disabled"}}
+    assert f'"{source}" = "etc/jupyter/labconfig/default_setting_overrides.json"' in \
+        (root / "pyproject.toml").read_text()
+
+
+def test_a_server_started_without_flags_serves_jupyterlab_that_setting(tmp_path):
+    """JupyterLab's settings API, as the page reads it: JupyterLab ships the default "perCommTarget"
+    (so the check can fail), the page gets "disabled" (helpers/kernel_threads.py)."""
+    port, token = _free_port(), uuid.uuid4().hex
+    base = f"http://127.0.0.1:{port}/"
+    args = [sys.executable, "-m", "jupyter_server", "--ip=127.0.0.1", f"--port={port}",
+            "--ServerApp.port_retries=0", "--no-browser", f"--IdentityProvider.token={token}", *_root_flag()]
+    server = _start(args, tmp_path, tmp_path / "server.log", f"{base}api/status", token)
+    try:
+        settings = json.loads(_request(f"{base}lab/api/settings/{KERNELS_SETTINGS}", token=token))
+    finally:
+        _stop(server)
+    shipped = Path(sys.prefix, "share/jupyter/lab/schemas", KERNELS_SETTINGS.replace(":", "/") + ".json")
+    assert json.loads(shipped.read_text())["properties"]["commsOverSubshells"]["default"] == "perCommTarget"
+    served_default = settings["schema"]["properties"]["commsOverSubshells"]["default"]
+    assert served_default == "disabled"  # the page's value, unless a user setting overrides it:
+    assert settings["settings"].get("commsOverSubshells", served_default) == "disabled", settings["settings"]
+
+
 @pytest.mark.parametrize("extension_on", [True, False], ids=["installed", "control-switched-off"])
 def test_standalone_voila_sets_nodelay_on_kernel_websocket(tmp_path, extension_on):
     _write_page(tmp_path)

@@ -174,7 +174,11 @@ def notebook(loaded_lab, request):
     def _open(path: str, timeout: float = 180.0):
         page = loaded_lab.open_and_run(path, timeout)
         opened.append(path)
-        lab.wait_figures_painted(page)  # every figure drawn: a blank one fails here
+        try:
+            lab.wait_figures_painted(page)  # every figure drawn: a blank one fails here
+        except TimeoutError as error:
+            raise TimeoutError(f"{error}\n--- the kernel's canvases ---\n"
+                               f"{lab.kernel_eval(page, lab.CANVAS_STATE_CODE)}") from None
         lab.screenshot(page, ARTIFACTS / f"{request.node.name}-start.png")
         return page
 

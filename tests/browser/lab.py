@@ -736,27 +736,58 @@ def element_screenshot(locator, path) -> Path:
     return path
 
 
+def figures_paint_state(page) -> list[dict]:
+    """Per ipympl figure on the page: painted (non-blank pixels), its canvases' sizes and
+    the course widget (CSS class course-*) it sits in."""
+    return page.evaluate(f"""() => Array.from(document.querySelectorAll('{FIGURE_CANVAS_DIV}')).map(div => {{
+        const canvases = Array.from(div.querySelectorAll('canvas'));
+        const c = canvases[0];
+        let painted = false;
+        if (c && c.width && c.height) {{
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            for (let i = 3; i < d.length; i += 4 * 97) if (d[i] !== 0) {{ painted = true; break; }}
+        }}
+        const owner = div.closest('[class*="course-"]');
+        return {{painted,
+                 widget: owner ? Array.from(owner.classList).filter(x => x.startsWith('course-')).join(' ') : '',
+                 canvases: canvases.map(x => `${{x.width}}x${{x.height}}`).join(', ')}};
+    }})""")
+
+
+# What the kernel knows of each ipympl canvas, printed when a figure stays blank (see
+# conftest's notebook fixture): whether the page ever said 'initialized' (syncing_data_url
+# turns False), the size the kernel sent, and which kernel thread the page's replies go to.
+CANVAS_STATE_CODE = r"""
+import threading
+import ipywidgets
+from ipympl.backend_nbagg import Canvas
+for model_id, widget in list(ipywidgets.widgets.widget._instances.items()):
+    if isinstance(widget, Canvas):
+        print(model_id[:8], 'initialized:', not widget.syncing_data_url, 'size:', widget._size,
+              'image mode:', widget._image_mode, 'replies to subshell:',
+              getattr(widget.comm, '_reply_subshell_id', '?'), 'figure px:', widget.figure.bbox.bounds[2:])
+print('threads:', ', '.join(t.name for t in threading.enumerate()))
+"""
+
+
 def wait_figures_painted(page, timeout: float = 30.0) -> int:
     """Wait until every ipympl image canvas on the page holds non-blank pixels.
 
     Run All returns when the kernel is idle, but ipympl paints each figure only
     after its first image message arrives; screenshots taken before then show
-    empty boxes. Returns the number of figures; raises TimeoutError if some stay blank.
+    empty boxes. Returns the number of figures; raises TimeoutError if some stay
+    blank, naming them (widget, canvas sizes).
     """
-    script = f"""() => Array.from(document.querySelectorAll('{FIGURE_CANVAS_DIV}')).map(div => {{
-        const c = div.querySelector('canvas');
-        if (!c || !c.width || !c.height) return false;
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        for (let i = 3; i < d.length; i += 4 * 97) if (d[i] !== 0) return true;
-        return false;
-    }})"""
     deadline = time.monotonic() + timeout
     while True:
-        painted = page.evaluate(script)
-        if all(painted):
-            return len(painted)
+        state = figures_paint_state(page)
+        if all(figure["painted"] for figure in state):
+            return len(state)
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{painted.count(False)} of {len(painted)} figures still blank after {timeout:.0f} s")
+            blank = [f"{f['widget'] or '(no course widget)'} canvases {f['canvases'] or 'none'}"
+                     for f in state if not f["painted"]]
+            raise TimeoutError(f"{len(blank)} of {len(state)} figures still blank after {timeout:.0f} s: "
+                               + "; ".join(blank))
         page.wait_for_timeout(100)
 
 

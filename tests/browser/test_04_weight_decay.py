@@ -227,7 +227,8 @@ def test_04_scenes_set_the_sliders_and_the_figure(notebook):
     overfit = lab.find_widget(page, OVERFIT)
     before = lab.canvas_png_hash(overfit)
     lab.click_scene(page, OVERFIT, "λ = 100")
-    lam, text = overfit_lambda(page)
+    # The readout and the slider agree before the scene's change arrives too: wait for λ = 100 itself.
+    lam, text = lab.wait_for(page, lambda: overfit_lambda(page), lambda found: found[0] == pytest.approx(100.0), 10)
     assert lam == pytest.approx(100.0) and "validation MSE" in text
     assert lab.wait_canvas_change(page, overfit, before) != before
     shot(page, OVERFIT, "scene-lambda-100")

@@ -164,9 +164,10 @@ def test_05_geometry_sliders_drag_released_outside_and_scene(notebook):
     the figure, let go outside, come back with no button: the point stays, the sliders match it."""
     page = notebook(NOTEBOOK)
     figure = lab.wait_drawn(page, GEOMETRY)
-    # JupyterLab sends widget messages on a kernel subshell (a thread of its own) and some on the main
-    # thread; they are handled one at a time (helpers.kernel_threads), else a scene and a slider's redraw
-    # interleaved and left the readout one budget behind (seen here, 1 run in about 5).
+    # JupyterLab 4.6 sends widget messages on a kernel subshell (a thread of its own) by default and
+    # ipykernel 7.4 handles some on the main thread: a scene and a slider's redraw interleaved and left
+    # the readout one budget behind (seen here, 1 run in about 5). The package makes JupyterLab send
+    # them on the main shell, and the kernel handles them one at a time (helpers.kernel_threads).
     handlers = lab.kernel_eval(page, "k = get_ipython().kernel\nprint([getattr(k.shell_handlers[m], 'one_at_a_time', "
                                      "False) for m in ('comm_open', 'comm_msg', 'comm_close')])")
     assert handlers.strip() == "[True, True, True]", handlers
@@ -225,6 +226,10 @@ def test_05_geometry_sliders_drag_released_outside_and_scene(notebook):
     np.testing.assert_allclose(center, [1.5, 1.3])
     np.testing.assert_allclose(w1, [0.6, 0.4], atol=1e-4)
     assert readout_value(page, "course-05-geometry-rho") == 0.0 and "no zero weight" in text
+    # After Run All, drags, keys and a scene, the kernel never started a subshell thread: every widget
+    # message came on the main shell (ipykernel names a subshell's thread "subshell-<id>").
+    threads = lab.kernel_eval(page, "import threading\nprint([t.name for t in threading.enumerate()])")
+    assert "subshell-" not in threads, f"widget messages went to a kernel subshell: {threads}"
     shot(page, GEOMETRY, "geometry-after")
     assert lab.cell_errors(page) == []
 

@@ -72,9 +72,10 @@ def app(request, browser, voila):
     try:
         counts = vs.open_app(page, voila.url(f"notebooks/{name}.ipynb"))
     except Exception as error:
+        console = "\n".join(vs.console_problems(page)[-40:])
         vs.close_app(page, voila)
         raise AssertionError(f"{name} did not open in Voilà: {error}\n--- Voilà log (end) ---\n"
-                             f"{voila.log_text()[-3000:]}") from error
+                             f"{voila.log_text()[-3000:]}\n--- the browser console ---\n{console}") from error
     yield App(name, page, counts, voila)
     vs.close_app(page, voila)
 
@@ -90,7 +91,9 @@ def no_errors(page) -> None:
     for error in errors:
         rows = [r for r in error.splitlines() if r.strip() and not set(r.strip()) <= set("-")]
         lines.append(f"{rows[-1][:300] if rows else error[:300]}   [{' '.join(error.split())[:160]}]")
-    assert not errors, f"{len(errors)} error(s) shown on the page:\n" + "\n".join(lines)
+    console = vs.console_problems(page)
+    assert not errors, (f"{len(errors)} error(s) shown on the page:\n" + "\n".join(lines)
+                        + "\n--- the browser console (errors, warnings) ---\n" + "\n".join(console[-40:]))
 
 
 def fits(page, settle: float = 10.0) -> None:

@@ -161,13 +161,38 @@ def start_voila(work_dir: Path, sources=(), extra_args=(), timeout: float = 90.0
 # Pages
 
 
+# Console lines of a Voilà page that say nothing about the course: Voilà's JupyterLab 4.2 core
+# against extensions built for 4.6 (they bring their own copies), offline CDN fetches, a
+# Chromium canvas hint, ipympl messages the page has no handler for.
+CONSOLE_NOISE = ("Unsatisfied version", "No satisfying version", "Failed to load resource",
+                 "willReadFrequently", "capture_scroll", "Starting WebSocket")
+_CONSOLE: dict = {}
+
+
 def new_page(browser, size: dict = PROJECTOR):
-    """A fresh page (own context) with a viewport and device scale factor from `size`."""
+    """A fresh page (own context) with a viewport and device scale factor from `size`.
+
+    The page's console errors and warnings are kept (see console_problems)."""
     context = browser.new_context(
         viewport={"width": size["width"], "height": size["height"]},
         device_scale_factor=size["scale"],
     )
-    return context.new_page()
+    page = context.new_page()
+    lines = _CONSOLE.setdefault(id(page), [])
+    started = time.monotonic()
+    page.on("console", lambda message: lines.append(
+        f"{time.monotonic() - started:6.1f} s {message.type}: {message.text[:400]}")
+        if message.type in ("error", "warning") and not any(n in message.text for n in CONSOLE_NOISE)
+        else None)
+    page.on("pageerror", lambda error: lines.append(
+        f"{time.monotonic() - started:6.1f} s uncaught: {str(error)[:400]}"))
+    return page
+
+
+def console_problems(page) -> list[str]:
+    """The errors and warnings the page's console showed so far (noise left out), with the
+    seconds since the page was made: what a failed widget restore says and the page does not."""
+    return list(_CONSOLE.get(id(page), []))
 
 
 def widget_views_in(html_text: str) -> int:
@@ -226,6 +251,7 @@ def close_app(page, server: VoilaServer) -> None:
         kernel_id = page.evaluate("() => window.jupyterapp.widgetManager.kernel.id")
     except Exception:  # the page never got a kernel (it failed to open)
         kernel_id = None
+    _CONSOLE.pop(id(page), None)
     page.context.close()
     if kernel_id:
         status = shutdown_kernel(server.base_url, kernel_id)
