@@ -161,11 +161,11 @@ def start_voila(work_dir: Path, sources=(), extra_args=(), timeout: float = 90.0
 # Pages
 
 
-# Console lines of a Voilà page that say nothing about the course: Voilà's JupyterLab 4.2 core
-# against extensions built for 4.6 (they bring their own copies), offline CDN fetches, a
-# Chromium canvas hint, ipympl messages the page has no handler for.
-CONSOLE_NOISE = ("Unsatisfied version", "No satisfying version", "Failed to load resource",
-                 "willReadFrequently", "capture_scroll", "Starting WebSocket")
+# Console lines of every Voilà page that say nothing about the course: Voilà's JupyterLab 4.2
+# core against extensions built for 4.6 (they bring their own copies), a Chromium canvas hint,
+# ipympl messages the page has no handler for. (Failed fetches stay: a missing chunk matters.)
+CONSOLE_NOISE = ("Unsatisfied version", "No satisfying version", "willReadFrequently", "capture_scroll",
+                 "Starting WebSocket")
 _CONSOLE: dict = {}
 
 
