@@ -5,25 +5,28 @@ calls :func:`one_message_at_a_time` for you.
 
 Why: ipykernel 7 has *kernel subshells*, and JupyterLab 4.4+ by default sends widget
 (comm) messages on a subshell, which ipykernel handles in a thread of its own.
-ipykernel 7.4 routes each incoming comm message to the thread that last sent on
-that comm (a cell's output goes out from the main thread, a callback's from the
-subshell), so one widget's messages are handled on two threads at once, and not
-in the order the page sent them. Two failures were measured in this course:
+ipykernel 7.4 sends each incoming ``comm_msg``/``comm_close`` to the subshell named
+in the parent header of that comm's last outgoing message (none, i.e. the main
+thread, for a message sent while a cell ran), whatever subshell the page put on
+it; so one widget's messages are handled on two threads at once, and not in the
+order the page sent them. Two failures were measured in this course:
 
 - interleaving: in 05's geometry explorer a slider change began a redraw on one
   thread, a scene set the budget on the other, and the first redraw, finishing
   last, left a readout computed from the old budget under sliders that showed
   the new one (matplotlib figures are not thread-safe either);
 - reordering: during Run All, ipympl's start-up handshake (``refresh``,
-  ``initialized``; the kernel answers ``resize``, the page answers ``refresh``)
-  ran on the main thread between cells while the page's ``draw`` requests ran on
-  the subshell; the page's last ``refresh`` never reached the kernel and the
+  ``send_image_mode``, ``initialized``; the kernel answers ``resize``, the page
+  answers ``refresh``) ran on the main thread between cells while the page's
+  ``draw`` requests ran on the subshell; a per-message trace showed no ``refresh``
+  handled after the kernel's ``resize`` and no frame after it for 30 s, and the
   figure stayed blank (1 run in 3 of notebooks 04 and 05 under load).
 
 So the course turns comms over subshells off where it can: the package installs
 ``etc/jupyter/labconfig/default_setting_overrides.json`` (JupyterLab's
-``commsOverSubshells`` = ``"disabled"``), and JupyterLab then sends every widget
-message on the main shell, in order, as Voilà and Jupyter Notebook 6 do. For a
+``commsOverSubshells`` = ``"disabled"``), and JupyterLab, once its settings have
+loaded, sends every widget message on the main shell, in order, as Voilà and
+Jupyter Notebook 6 do. For a
 front end that still uses subshells (a user who turns the setting back on, a
 server without the package), every comm message (``comm_open``, ``comm_msg``,
 ``comm_close``) is handled under one re-entrant lock, :data:`WIDGET_LOCK`, and the

@@ -269,13 +269,20 @@ def test_jupyter_server_without_config_flag_sets_nodelay_on_kernel_websocket(tmp
 KERNELS_SETTINGS = "@jupyterlab/apputils-extension:kernels-settings"
 
 
-def test_the_package_makes_jupyterlab_send_widget_messages_on_the_main_thread():
-    """The file the package installs (etc/jupyter/labconfig) sets commsOverSubshells to "disabled"."""
+LABCONFIG = "etc/jupyter/labconfig/default_setting_overrides.json"
+
+
+def test_the_override_file_its_pyproject_mapping_and_its_installed_copy():
+    """The file sets commsOverSubshells to "disabled", pyproject installs it, and the environment running
+    the tests has it where JupyterLab looks (sys.prefix/etc/jupyter/labconfig), with the same content."""
     root = Path(__file__).resolve().parent.parent
     source = "jupyter-config/labconfig/default_setting_overrides.json"
-    assert json.loads((root / source).read_text()) == {KERNELS_SETTINGS: {"commsOverSubshells": "disabled"}}
-    assert f'"{source}" = "etc/jupyter/labconfig/default_setting_overrides.json"' in \
-        (root / "pyproject.toml").read_text()
+    content = json.loads((root / source).read_text())
+    assert content == {KERNELS_SETTINGS: {"commsOverSubshells": "disabled"}}
+    assert f'"{source}" = "{LABCONFIG}"' in (root / "pyproject.toml").read_text()
+    installed = Path(sys.prefix, LABCONFIG)
+    assert installed.is_file(), f"{installed} is missing: reinstall the package (pip install -e .)"
+    assert json.loads(installed.read_text()) == content
 
 
 def test_a_server_started_without_flags_serves_jupyterlab_that_setting(tmp_path):
@@ -290,6 +297,7 @@ def test_a_server_started_without_flags_serves_jupyterlab_that_setting(tmp_path)
         settings = json.loads(_request(f"{base}lab/api/settings/{KERNELS_SETTINGS}", token=token))
     finally:
         _stop(server)
+    assert Path(sys.prefix, LABCONFIG).is_file()  # the setting below comes from the package's file
     shipped = Path(sys.prefix, "share/jupyter/lab/schemas", KERNELS_SETTINGS.replace(":", "/") + ".json")
     assert json.loads(shipped.read_text())["properties"]["commsOverSubshells"]["default"] == "perCommTarget"
     served_default = settings["schema"]["properties"]["commsOverSubshells"]["default"]
