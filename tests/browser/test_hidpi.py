@@ -71,4 +71,6 @@ def test_figures_are_rendered_at_ratio_2_and_drawn_one_to_one(hidpi_page, lab_se
     lab.wait_canvas_change(page, figure, before_pixels)
     after_state = _kernel_json(page, "print(_json.dumps(list(map(float, explorer.state['vector']))))")
     assert after_state != before_state
+    lab.widget_screenshot(page, EXPLORER, lab.REPO / "artifacts" / "browser" / "hidpi-01-explorer-after-drag.png",
+                          still=True)  # to look at: sharp lines and text at ratio 2
     assert lab.cell_errors(page) == []
