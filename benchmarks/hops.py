@@ -101,6 +101,7 @@ VARIANTS = {
              "import helpers.plots.blitting as _b; _b.WHOLE_FRAMES_IN_DIFF_MODE = True"),
     "no-transport": ("import benchmarks.kernel_hops as _h; _h.set_transport(w, False)",
                      "import benchmarks.kernel_hops as _h; _h.restore_transport(w)"),
+    "encode": ("PAGE encodeEachFrame=true", "PAGE encodeEachFrame=false"),
 }
 VARIANT_HELP = {
     "echo": "ipywidgets' echo_update off (JUPYTER_WIDGETS_ECHO = False in the kernel)",
@@ -109,6 +110,7 @@ VARIANT_HELP = {
     "transport": "helpers.plots.transport.fast_frames on the widget's figures",
     "no-transport": "helpers.plots.transport.fast_frames off (undone if the widget applies it)",
     "flip": "whole frames switch the image mode to full and back (the blitting before issue 13)",
+    "encode": "the page encodes the whole figure after every frame, as ipympl does without the course's extension",
 }
 
 
@@ -341,6 +343,10 @@ def _apply(page, server, code: str) -> None:
         return
     if code.startswith("SERVER "):
         _server_hops(server, nodelay=code.split("=", 1)[1])
+        return
+    if code.startswith("PAGE "):  # a switch of benchmarks/hops_page.js
+        key, value = code.split(" ", 1)[1].split("=", 1)
+        page.evaluate("([k, v]) => { window.__hops[k] = v; }", [key, value == "true"])
         return
     out = _kernel(page, code)
     if "ERROR" in out:

@@ -84,8 +84,20 @@
   Object.defineProperty(HTMLImageElement.prototype, 'src', {
     configurable: true,
     get() { return src.get.call(this); },
-    set(v) { if (typeof v === 'string' && v.startsWith('blob:')) push({ k: 'img_src', t: now() }); return src.set.call(this, v); },
+    set(v) {
+      const frame = typeof v === 'string' && v.startsWith('blob:');
+      if (frame) push({ k: 'img_src', t: now() });
+      const r = src.set.call(this, v);
+      // Variant 'encode' (window.__hops.encodeEachFrame): what ipympl's own handle_binary does
+      // right after setting the frame's src, which the course's extension (labextension/) defers:
+      // encode the whole offscreen canvas this image is drawn on as a PNG data URL.
+      const offscreen = imageTarget.get(this);
+      if (frame && H.encodeEachFrame && offscreen) offscreen.toDataURL();
+      return r;
+    },
   });
+  // Which offscreen canvas each ipympl image is drawn on (learned from drawImage below).
+  const imageTarget = new WeakMap();
   const onload = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'onload');
   Object.defineProperty(HTMLElement.prototype, 'onload', {
     configurable: true,
@@ -113,6 +125,7 @@
   CanvasRenderingContext2D.prototype.drawImage = function (...a) {
     const t = now();
     const r = drawImage.apply(this, a);
+    if (a[0] instanceof HTMLImageElement && !this.canvas.isConnected) imageTarget.set(a[0], this.canvas);
     if (H.on) {
       const c = this.canvas, s = a[0];
       const visible = c.isConnected;

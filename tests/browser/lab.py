@@ -705,6 +705,21 @@ def wait_canvas_still(page, figure_locator, interval: float = 0.5, timeout: floa
     return last
 
 
+def kernel_json(page, code: str):
+    """Run `code` in the page's kernel (`_json` is json there) and read the last line it prints as JSON."""
+    out = kernel_eval(page, "import json as _json\n" + code)
+    assert "ERROR" not in out, out
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# Where 01's explorer (named `explorer` in 01_norm) draws its vector's tip: fractions of its figure.
+NORM_TIP_FRACTION_CODE = (
+    "import numpy as _np\n"
+    "_px = explorer.plot.ax_vec.transData.transform(_np.asarray(explorer.plot.x, float))\n"
+    "_w, _h = explorer.fig.bbox.size\n"
+    "print(_json.dumps([float(_px[0] / _w), float(1 - _px[1] / _h)]))")
+
+
 def canvas_fraction(fig, ax, point) -> tuple[float, float]:
     """Where `point` (data coordinates of `ax`) sits in matplotlib figure `fig`, as fractions
     from the top-left corner: a canvas_drag target, from a copy of the notebook's figure built
@@ -768,6 +783,70 @@ for model_id, widget in list(ipywidgets.widgets.widget._instances.items()):
               getattr(widget.comm, '_reply_subshell_id', '?'), 'figure px:', widget.figure.bbox.bounds[2:])
 print('threads:', ', '.join(t.name for t in threading.enumerate()))
 """
+
+
+# ipympl's frame path on the page, recorded for the course's JupyterLab extension (labextension/,
+# issue 13): when each frame reached a figure (ipympl's handle_binary sets its image's src to a blob
+# URL for every frame), and when a figure's offscreen canvas (not in the document) was encoded with
+# toDataURL, per figure: an image is tied to the offscreen canvas ipympl draws it on. Install it
+# with page.add_init_script(FRAME_PATH_PROBE) before JupyterLab or Voilà loads; read it with
+# frame_path_record.
+FRAME_PATH_PROBE = r"""(() => {
+    const record = {frames: [], encodes: [], lastEncoded: null, target: new WeakMap()};
+    window.courseFramePath = record;
+    const src = Object.getOwnPropertyDescriptor(HTMLImageElement.prototype, 'src');
+    Object.defineProperty(HTMLImageElement.prototype, 'src', {
+        configurable: true,
+        get() { return src.get.call(this); },
+        set(value) {
+            if (typeof value === 'string' && value.startsWith('blob:'))
+                record.frames.push({t: performance.now(), image: this});
+            return src.set.call(this, value);
+        },
+    });
+    const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+    CanvasRenderingContext2D.prototype.drawImage = function (source) {
+        if (source instanceof HTMLImageElement && !this.canvas.isConnected) record.target.set(source, this.canvas);
+        return drawImage.apply(this, arguments);
+    };
+    const toDataURL = HTMLCanvasElement.prototype.toDataURL;
+    HTMLCanvasElement.prototype.toDataURL = function () {
+        const url = toDataURL.apply(this, arguments);
+        if (!this.isConnected) { record.encodes.push({t: performance.now(), canvas: this}); record.lastEncoded = url; }
+        return url;
+    };
+})();"""
+
+# The extension stores a figure's data URL this long after its last frame loaded (DATA_URL_DELAY_MS
+# in labextension/src/index.js); a frame loads after its src is set, so no figure may be encoded
+# sooner than this after one of its own frames.
+DATA_URL_DELAY_MS = 500
+
+
+def frame_path_record(page, clear: bool = False) -> dict | None:
+    """What FRAME_PATH_PROBE saw so far (None if it is not installed): `frames` and `encodes`
+    (counts), `soon` (each encoding of a figure sooner than DATA_URL_DELAY_MS after one of that
+    figure's frames: ipympl's own path encodes right after every frame, the course's extension
+    only once a figure is still), `last_after_frames` (the last encoding came after every frame of
+    its figure) and `lastEncoded` (its data URL). clear=True forgets everything seen so far."""
+    return page.evaluate("""([clear, delay]) => {
+        const r = window.courseFramePath;
+        if (!r) return null;
+        const framesOf = canvas => r.frames.filter(f => r.target.get(f.image) === canvas).map(f => f.t);
+        const soon = [];
+        for (const e of r.encodes) {
+            const before = framesOf(e.canvas).filter(t => t <= e.t);
+            const gap = before.length ? e.t - before[before.length - 1] : Infinity;
+            if (gap < delay - 1)
+                soon.push(`${e.canvas.width}x${e.canvas.height} figure encoded ${gap.toFixed(0)} ms `
+                          + `after its frame (at ${e.t.toFixed(0)} ms)`);
+        }
+        const last = r.encodes[r.encodes.length - 1];
+        const out = {frames: r.frames.length, encodes: r.encodes.length, soon, lastEncoded: r.lastEncoded,
+                     last_after_frames: last ? framesOf(last.canvas).every(t => t < last.t) : false};
+        if (clear) { r.frames.length = 0; r.encodes.length = 0; r.lastEncoded = null; }
+        return out;
+    }""", [clear, DATA_URL_DELAY_MS])
 
 
 def wait_figures_painted(page, timeout: float = 30.0) -> int:

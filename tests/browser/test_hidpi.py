@@ -7,8 +7,6 @@ up, which blurs text and lines). Timing is the benchmark's job
 (``python -m benchmarks --dpr 2``); this checks sharpness and that a drag still works.
 """
 
-import json
-
 import pytest
 
 import lab  # tests/browser/lab.py (pytest puts this folder on sys.path)
@@ -28,12 +26,6 @@ def hidpi_page(browser, lab_server):
     lab_server.shutdown_sessions()
 
 
-def _kernel_json(page, code: str):
-    out = lab.kernel_eval(page, "import json as _json\n" + code)
-    assert "ERROR" not in out, out
-    return json.loads(out.strip().splitlines()[-1])
-
-
 def test_figures_are_rendered_at_ratio_2_and_drawn_one_to_one(hidpi_page, lab_server):
     page = hidpi_page
     lab.open_notebook(page, lab_server.base_url, lab_server.token, NOTEBOOK)
@@ -51,7 +43,7 @@ def test_figures_are_rendered_at_ratio_2_and_drawn_one_to_one(hidpi_page, lab_se
         assert abs(width - 2 * css_width) <= 1 and abs(height - 2 * css_height) <= 1, canvases
 
     # The kernel renders the explorer at the screen's ratio, and its pixels fill the canvas exactly.
-    ratio, fig_w, fig_h = _kernel_json(
+    ratio, fig_w, fig_h = lab.kernel_json(
         page, "print(_json.dumps([explorer.fig.canvas.device_pixel_ratio, *map(float, explorer.fig.bbox.size)]))")
     figure = page.locator(f".{EXPLORER}").locator(lab.FIGURE).first
     width, height = lab.image_canvas(figure).evaluate("c => [c.width, c.height]")
@@ -59,17 +51,14 @@ def test_figures_are_rendered_at_ratio_2_and_drawn_one_to_one(hidpi_page, lab_se
     assert abs(width - fig_w) <= 1 and abs(height - fig_h) <= 1, (width, height, fig_w, fig_h)
 
     # A drag of the vector's tip still moves it and repaints the figure.
-    before_state = _kernel_json(page, "print(_json.dumps(list(map(float, explorer.state['vector']))))")
-    fx, fy = _kernel_json(page, "import numpy as _np\n"
-                                "_px = explorer.plot.ax_vec.transData.transform(_np.asarray(explorer.plot.x, float))\n"
-                                "_w, _h = explorer.fig.bbox.size\n"
-                                "print(_json.dumps([float(_px[0] / _w), float(1 - _px[1] / _h)]))")
+    before_state = lab.kernel_json(page, "print(_json.dumps(list(map(float, explorer.state['vector']))))")
+    fx, fy = lab.kernel_json(page, lab.NORM_TIP_FRACTION_CODE)
     before_pixels = lab.canvas_png_hash(figure)
     figure.scroll_into_view_if_needed()
     lab.canvas_drag(page, figure, (fx, fy), (fx + 0.03, fy - 0.04), steps=6)
     lab.settle(page)
     lab.wait_canvas_change(page, figure, before_pixels)
-    after_state = _kernel_json(page, "print(_json.dumps(list(map(float, explorer.state['vector']))))")
+    after_state = lab.kernel_json(page, "print(_json.dumps(list(map(float, explorer.state['vector']))))")
     assert after_state != before_state
     lab.widget_screenshot(page, EXPLORER, lab.REPO / "artifacts" / "browser" / "hidpi-01-explorer-after-drag.png",
                           still=True)  # to look at: sharp lines and text at ratio 2

@@ -69,6 +69,7 @@ def app(request, browser, voila):
     """A notebook opened in Voilà at 1024x768 (once for all the tests of that notebook)."""
     name = request.param
     page = vs.new_page(browser, vs.PROJECTOR)
+    page.add_init_script(lab.FRAME_PATH_PROBE)  # read by test_frames_are_drawn_without_encoding_the_figure
     try:
         counts = vs.open_app(page, voila.url(f"notebooks/{name}.ipynb"))
     except Exception as error:
@@ -279,6 +280,16 @@ def test_a_scene_button_sets_the_controls_and_changes_the_figure(app):
         tried.append(f"{label!r}: controls {'changed' if new_controls != controls else 'unchanged'}, "
                      f"figure {'changed' if new_pixels != pixels else 'unchanged'}")
     pytest.fail(f"no scene changed both the controls and the figure: {tried}")
+
+
+def test_frames_are_drawn_without_encoding_the_figure(app):
+    """The course's JupyterLab extension works in Voilà too (labextension/, issue 13): after the
+    figures' first frames and the slider, drag and scene above, no figure was encoded as a PNG data
+    URL on the page sooner than 500 ms after a frame (ipympl's own path does it after every frame)."""
+    record = lab.frame_path_record(app.page)
+    assert record is not None, "the frame-path probe was not installed before Voilà loaded"
+    assert record["frames"], "no ipympl frame reached the page"
+    assert record["soon"] == []
 
 
 def test_no_error_after_the_interactions(app):
