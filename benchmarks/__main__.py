@@ -219,9 +219,16 @@ def main(argv=None) -> int:
                         help="run this process and everything it starts (JupyterLab, kernels, Chromium) at nice "
                              "-N (needs root): on a machine shared with other work, their load then inflates the "
                              "figures less. Figures taken with it are not comparable with figures taken without")
+    parser.add_argument("--lab-settings", choices=("learner", "tests"), default="learner",
+                        help="JupyterLab's settings in the browser parts: learner = JupyterLab's defaults, as a "
+                             "learner has them (default); tests = the browser tests' set-up, every cell rendered "
+                             "(windowingMode none), as the figures before 2026-12-06 were taken")
     parser.add_argument("--json", type=Path, default=None, help="also write every figure to this JSON file")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
+    from benchmarks import browser_latency
+
+    browser_latency.SETTINGS = args.lab_settings
     parts = args.only or list(PARTS)
     dprs = args.dpr or [1.0, 2.0]
     scenarios = select(SCENARIOS, args.widget)

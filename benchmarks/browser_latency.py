@@ -174,7 +174,7 @@ def slider_latency(lab, page, root_css: str, slider_css: str, moves: int, mode: 
     if state != "ok":
         raise RuntimeError(f"{root_css}: {state}")
     handle = page.locator(f".{slider_css}").locator(lab.SLIDER_HANDLE).first
-    handle.scroll_into_view_if_needed()
+    lab.scroll_into_view_still(handle)
     track = page.locator(f".{slider_css}").locator(".noUi-target").first.bounding_box()
     box = handle.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -223,7 +223,7 @@ def drag_latency(lab, page, root_css: str, variable: str, point_expr: str, moves
 
     root = page.locator(f".{root_css}").first
     figure = root.locator(lab.FIGURE).first
-    figure.scroll_into_view_if_needed()
+    lab.scroll_into_view_still(figure)
     state = page.evaluate(_INSTALL, [root.element_handle(), "canvas"])
     if state != "ok":
         raise RuntimeError(f"{root_css}: {state}")
@@ -264,6 +264,17 @@ def drag_latency(lab, page, root_css: str, variable: str, point_expr: str, moves
     return _result(samples)
 
 
+# Which JupyterLab settings the benchmark's server gets (`--lab-settings`): "learner", JupyterLab's
+# defaults as a learner has them (the figures in the READMEs since 2026-12-06), or "tests", the browser
+# tests' set-up (every cell rendered: windowingMode "none"; the figures before that day).
+SETTINGS = "learner"
+
+
+def lab_settings(lab) -> dict:
+    """The user settings for lab.start_server that SETTINGS names."""
+    return {"learner": lab.LEARNER_SETTINGS, "tests": lab.LAB_SETTINGS}[SETTINGS]
+
+
 def run(scenarios, moves: int = 40, log=print, keep_dir: Path | None = None,
         device_pixel_ratio: float = 1.0) -> dict:
     """Measure every scenario and the baseline in one JupyterLab + Chromium session.
@@ -283,7 +294,8 @@ def run(scenarios, moves: int = 40, log=print, keep_dir: Path | None = None,
     bench_dir = work / "bench"
     bench_dir.mkdir()
     shutil.copy2(BASELINE, bench_dir / BASELINE.name)
-    server = lab.start_server(work / "server", [NOTEBOOKS, REPO / "data", bench_dir])
+    server = lab.start_server(work / "server", [NOTEBOOKS, REPO / "data", bench_dir],
+                              settings=lab_settings(lab))
     try:
         with sync_playwright() as p:
             browser = lab.launch_browser(p)

@@ -380,7 +380,7 @@ def _stream_moves(lab, page, scenario, n: int, interval_ms: float):
 
     if scenario.kind == "slider":
         handle = page.locator(f".{scenario.slider_css}").locator(lab.SLIDER_HANDLE).first
-        handle.scroll_into_view_if_needed()
+        lab.scroll_into_view_still(handle)
         track = page.locator(f".{scenario.slider_css}").locator(".noUi-target").first.bounding_box()
         box = handle.bounding_box()
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -399,7 +399,7 @@ def _stream_moves(lab, page, scenario, n: int, interval_ms: float):
 
         root = page.locator(f".{scenario.css}").first
         figure = root.locator(lab.FIGURE).first
-        figure.scroll_into_view_if_needed()
+        lab.scroll_into_view_still(figure)
         code = (f"import json as _json, numpy as np\nw = {scenario.variable}\n_ax, _pt = {scenario.point}\n"
                 "_px = _ax.transData.transform(np.asarray(_pt, dtype=float))\n"
                 "print(_json.dumps([*map(float, _px), *map(float, _ax.figure.bbox.size)]))")
@@ -543,7 +543,8 @@ def run(scenarios, moves: int = 30, dprs=(1.0,), variants=("base",), repeats: in
     os.environ["COURSE_HOP_TIMING"] = "1"
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), saved_env["PYTHONPATH"]]))
     try:
-        server = lab.start_server(work / "server", [NOTEBOOKS, REPO / "data", bench_dir], config_file=SERVER_CONFIG)
+        server = lab.start_server(work / "server", [NOTEBOOKS, REPO / "data", bench_dir], config_file=SERVER_CONFIG,
+                                   settings=browser_latency.lab_settings(lab))
     finally:
         for k, v in saved_env.items():
             if v is None:

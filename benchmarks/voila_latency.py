@@ -288,7 +288,7 @@ def run(scenarios, moves: int = 40, dprs=(1.0,), log=print, keep_dir: Path | Non
         by_notebook.setdefault(s.notebook, []).append(s)
     work = Path(tempfile.mkdtemp(prefix="bench-voila-", dir=keep_dir))
     sources = [NOTEBOOKS, REPO / "data"]
-    lab_server = lab.start_server(work / "lab", sources)
+    lab_server = lab.start_server(work / "lab", sources, settings=browser_latency.lab_settings(lab))
     voila_server = None
     try:
         voila_server = vs.start_voila(work / "voila", sources)

@@ -57,6 +57,12 @@ LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": '{"windowingMode": "none"}',
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": '{"fetchNews": "false"}',
 }
+# What a learner's JupyterLab has: its defaults (off-screen cells skipped by the browser's
+# content-visibility), no news pop-up. The speed benchmarks measure this, not the tests' set-up:
+# rendering every cell made each frame's paint cost more (benchmarks/README.md).
+LEARNER_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": '{"fetchNews": "false"}',
+}
 
 
 # --------------------------------------------------------------------------
@@ -127,6 +133,7 @@ def start_server(
     config_file: Path | None = SERVER_CONFIG,
     timeout: float = 60.0,
     nodelay: bool = True,
+    settings: dict | None = None,
 ) -> LabServer:
     """Start JupyterLab on 127.0.0.1 (free port, token) with fresh settings under work_dir.
 
@@ -134,6 +141,8 @@ def start_server(
     root folder. config_file=None starts it without jupyter_server_config.py
     (which only allows root). nodelay=False switches off the course's server
     extension (TCP_NODELAY on the kernel websocket), for before/after measurements.
+    settings: JupyterLab user settings files (default LAB_SETTINGS, the tests'; LEARNER_SETTINGS
+    for a learner's defaults).
     """
     work_dir = Path(work_dir)
     root = work_dir / "root"
@@ -147,7 +156,7 @@ def start_server(
     dirs = {name: work_dir / name for name in ("config", "runtime", "settings", "workspaces", "ipython")}
     for d in dirs.values():
         d.mkdir(exist_ok=True)
-    for rel, text in LAB_SETTINGS.items():
+    for rel, text in (LAB_SETTINGS if settings is None else settings).items():
         path = dirs["settings"] / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
@@ -718,6 +727,24 @@ NORM_TIP_FRACTION_CODE = (
     "_px = explorer.plot.ax_vec.transData.transform(_np.asarray(explorer.plot.x, float))\n"
     "_w, _h = explorer.fig.bbox.size\n"
     "print(_json.dumps([float(_px[0] / _w), float(1 - _px[1] / _h)]))")
+
+
+def scroll_into_view_still(locator, still_ms: float = 400, timeout: float = 15.0) -> dict:
+    """Scroll `locator` into view and wait until its box stays put for `still_ms`; returns the box.
+
+    With JupyterLab's default windowing (content-visibility), cells scrolled into view are laid
+    out only then, and the page moves under the element for a moment (by 565 px for 03's explorer):
+    a mouse aimed at the box seen right after scrolling misses."""
+    deadline = time.monotonic() + timeout
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    while True:
+        locator.page.wait_for_timeout(still_ms)
+        locator.scroll_into_view_if_needed()
+        now = locator.bounding_box()
+        if now == box or time.monotonic() > deadline:
+            return now
+        box = now
 
 
 def canvas_fraction(fig, ax, point) -> tuple[float, float]:
