@@ -27,3 +27,18 @@ def test_prior_figure_calls_the_laplace_scale_beta_not_b():
     labels = [t.get_text() for ax in fig.axes for t in ax.get_legend().get_texts()]
     assert any(r"$\beta$=0.707" in t for t in labels) and any(r"$|w|/\beta$" in t for t in labels)
     assert not any("$b$" in t or "/b$" in t for t in labels)
+
+
+def test_chatter_marks_the_landing_step_with_a_line_and_redraws_no_text():
+    """The dotted line sits at each rule's landing step and is hidden when the weight never lands; the
+    step itself is in the widget's table: a blit redraws no text (three changing labels took two thirds
+    of an update's CPU, issue 13)."""
+    import numpy as np
+    from matplotlib.text import Text
+
+    fig = plots.ChatterFigure(10, ("w1", "w2", "w3"), 2)
+    weights = [np.zeros((11, 3)) for _ in range(3)]
+    fig.update(weights, eta=0.1, alpha=0.5, landings=[None, 4, 7])
+    assert [line.get_visible() for line in fig.landing_lines] == [False, True, True]
+    assert [float(line.get_xdata()[0]) for line in fig.landing_lines[1:]] == [4.0, 7.0]
+    assert not [a for a in fig.blitter.artists if isinstance(a, Text)]
