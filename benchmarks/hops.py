@@ -102,6 +102,8 @@ VARIANTS = {
     "no-transport": ("import benchmarks.kernel_hops as _h; _h.set_transport(w, False)",
                      "import benchmarks.kernel_hops as _h; _h.restore_transport(w)"),
     "encode": ("PAGE encodeEachFrame=true", "PAGE encodeEachFrame=false"),
+    "zlib": ("import helpers.plots.blitting as _b, zlib as _z; _b.isal_zlib = _z",
+             "import helpers.plots.blitting as _b; from isal import isal_zlib as _i; _b.isal_zlib = _i"),
 }
 VARIANT_HELP = {
     "echo": "ipywidgets' echo_update off (JUPYTER_WIDGETS_ECHO = False in the kernel)",
@@ -111,6 +113,7 @@ VARIANT_HELP = {
     "no-transport": "helpers.plots.transport.fast_frames off (undone if the widget applies it)",
     "flip": "whole frames switch the image mode to full and back (the blitting before issue 13)",
     "encode": "the page encodes the whole figure after every frame, as ipympl does without the course's extension",
+    "zlib": "frames compressed by zlib at level 1 instead of ISA-L's deflate (the encoder before 2026-12-06)",
 }
 
 

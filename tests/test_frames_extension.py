@@ -6,7 +6,7 @@ committed source, the package installs it, JupyterLab finds it, and it was writt
 ipympl that is installed.
 """
 
-import hashlib
+import importlib.util
 import json
 import re
 import subprocess
@@ -20,19 +20,24 @@ REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "labextension"
 DIST = SOURCE / "dist"
 NAME = "l1-l2-course-frames"
+LABEXTENSIONS = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+# ipympl's own handle_binary, as the plugin was written against (jupyter-matplotlib 0.12.0, minified):
+# it stores the whole figure's data URL after every frame.
+IPYMPL_HANDLE_BINARY = ('this.image.src=o,this.set("_data_url",this.offscreen_canvas.toDataURL()),'
+                        'this.waiting_for_image=!1}')
 
 
-def source_digest() -> str:
-    """SHA-256 of what the build reads: src/index.js, package.json and package-lock.json."""
-    digest = hashlib.sha256()
-    for name in ("src/index.js", "package.json", "package-lock.json"):
-        digest.update(name.encode() + b"\0" + (SOURCE / name).read_bytes() + b"\0")
-    return digest.hexdigest()
+def _digest_module():
+    spec = importlib.util.spec_from_file_location("labextension_digest", SOURCE / "digest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_the_committed_build_is_built_from_the_committed_source():
+    """dist/source.sha256 is written by build.sh after a build; the chunks carry the source's own strings."""
     recorded = (DIST / "source.sha256").read_text().strip()
-    assert recorded == source_digest(), (
+    assert recorded == _digest_module().source_digest(), (
         "labextension/src or its package files changed since dist/ was built: run labextension/build.sh "
         "and commit labextension/dist")
     built = json.loads((DIST / "package.json").read_text())
@@ -40,23 +45,30 @@ def test_the_committed_build_is_built_from_the_committed_source():
     entry = DIST / built["jupyterlab"]["_build"]["load"]
     assert entry.is_file(), entry
     chunks = "".join(path.read_text() for path in (DIST / "static").glob("*.js"))
-    assert "l1-l2-course-frames:plugin" in chunks and "_data_url" in chunks
+    source = (SOURCE / "src" / "index.js").read_text()
+    for needle in ("l1-l2-course-frames:plugin", '["^0.12"]', "toDataURL", "get_state", "WeakRef"):
+        assert needle in chunks, needle
+    assert "IPYMPL_PAGE_VERSIONS = ['^0.12']" in source
 
 
 def test_it_was_written_for_the_installed_ipympl():
+    """The kernel side's declared version and the page side's code: a new ipympl fails here until
+    labextension/src/index.js has been read against it."""
     source = (SOURCE / "src" / "index.js").read_text()
     versions = json.loads(re.search(r"IPYMPL_PAGE_VERSIONS = (\[[^\]]*\])", source).group(1).replace("'", '"'))
-    installed = ipympl.backend_nbagg.Canvas._model_module_version.default_value
-    assert installed in versions, (
-        f"ipympl's page side is now {installed}; read its handle_binary, update labextension/src/index.js "
-        f"(written for {versions}) and rebuild")
+    declared = ipympl.backend_nbagg.Canvas._model_module_version.default_value
+    assert declared in versions, f"ipympl declares page side {declared}; the plugin was written for {versions}"
+    page = LABEXTENSIONS / "jupyter-matplotlib"
+    assert json.loads((page / "package.json").read_text())["version"] == "0.12.0"
+    code = "".join(path.read_text() for path in (page / "static").glob("*.js"))
+    assert IPYMPL_HANDLE_BINARY in code, "ipympl's handle_binary changed: read it against labextension/src/index.js"
 
 
 def test_the_package_installs_it_where_jupyterlab_and_voila_look():
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
     shared = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["shared-data"]
     assert shared["labextension/dist"] == f"share/jupyter/labextensions/{NAME}"
-    installed = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / NAME
+    installed = LABEXTENSIONS / NAME
     committed = sorted(p.relative_to(DIST) for p in DIST.rglob("*") if p.is_file())
     assert committed and sorted(p.relative_to(installed) for p in installed.rglob("*") if p.is_file()) == committed, (
         "the installed copy differs from labextension/dist: reinstall the package (pip install -e .)")

@@ -31,8 +31,8 @@ def test_prior_figure_calls_the_laplace_scale_beta_not_b():
 
 def test_chatter_marks_the_landing_step_with_a_line_and_redraws_no_text():
     """The dotted line sits at each rule's landing step and is hidden when the weight never lands; the
-    step itself is in the widget's table: a blit redraws no text (three changing labels took two thirds
-    of an update's CPU, issue 13)."""
+    step itself is in the widget's table: a blit redraws no text (three changing labels took more than
+    half of an update's CPU, issue 13)."""
     import numpy as np
     from matplotlib.text import Text
 

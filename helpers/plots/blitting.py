@@ -3,7 +3,7 @@
 - :class:`Blitter` redraws a figure's moving artists on a cached background;
   :func:`blitters_of` lists the Blitters of a figure (the widget layer gives them
   an ``on_error`` so that their callbacks report errors under the widget).
-- :func:`encode_png`: a PNG writer made for speed (no filter, ISA-L's deflate at level 1).
+- :func:`encode_png`: a PNG writer made for speed (no filter, ISA-L's deflate at its level 1).
 - Two patches of an ipympl (webagg) canvas, applied by :class:`Blitter`: frames
   encoded by :func:`encode_png` and cut to the changed area, and a full frame
   resent once a burst of updates ends.
@@ -22,7 +22,11 @@ import zlib
 from collections.abc import Callable
 
 import numpy as np
-from isal import isal_zlib
+
+try:  # ISA-L's deflate: wheels for Linux, macOS and Windows; zlib where there is none (e.g. Pyodide)
+    from isal import isal_zlib
+except ImportError:  # pragma: no cover - the same bytes format, about 9x slower at ratio 2
+    isal_zlib = zlib
 
 from helpers.kernel_threads import WIDGET_LOCK
 
@@ -130,11 +134,11 @@ class Blitter:
 def encode_png(rgba) -> bytes:
     """PNG bytes of an (h, w, 4) uint8 RGBA array, made for speed.
 
-    No row filter, and deflate at level 1 by ISA-L (``isal``, zlib-compatible output): a
-    blit's diff frame is mostly zeros, which this compresses as well as zlib's level 1 (and
-    almost as well as PIL's default, filters and level 6) about 9x faster than zlib at the
-    same level: 1.0 instead of 9.1 ms for 04's frame at device pixel ratio 2 (1574 x 1015
-    pixels, 97 instead of 103 kB), 0.4 instead of 5.2 ms for 02's (issue 13, 2-core AMD EPYC).
+    No row filter, and deflate by ISA-L at its level 1 (``isal``; zlib-compatible output; ISA-L's
+    levels are 0-3, not zlib's): a blit's diff frame is mostly zeros, which this compresses as
+    well as zlib's level 1 (and almost as well as PIL's default, filters and level 6) about 9x
+    faster: 1.0 instead of 9.1 ms for 04's frame at device pixel ratio 2 (1574 x 1015 pixels,
+    97 instead of 103 kB), 0.4 instead of 5.2 ms for 02's (issue 13, 2-core AMD EPYC).
     """
     rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
     height, width, _ = rgba.shape

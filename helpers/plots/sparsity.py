@@ -62,8 +62,9 @@ class ChatterFigure:
     whole run fits at every slider stop, and the chatter band always has the
     same size on screen. A dotted line marks the step from which the useless weight
     is exactly 0.0 for good (hidden when it never is). That step is written in the
-    widget's table, not on the canvas: three changing labels took two thirds of an
-    update's CPU (14.0 against 4.5 ms at device pixel ratio 1; issue 13).
+    widget's table, not on the canvas: three changing labels took more than half of an
+    update's CPU (10.3 against 4.5 ms at device pixel ratio 1, `python -m benchmarks --only
+    kernel`; issue 13).
     """
 
     def __init__(self, steps: int, weight_names, useless: int, *, weight_limits=(-1.0, 1.0),

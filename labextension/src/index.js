@@ -8,28 +8,29 @@
  *
  *     this.set('_data_url', this.offscreen_canvas.toDataURL());
  *
- * only to keep the `_data_url` attribute current (ipympl draws it when a saved widget state is
- * opened again without a kernel). That encoding of the whole figure, after every frame of a
- * drag, is on the critical path of every move and competes with the kernel for the same cores:
- * 3-11 ms per frame at device pixel ratio 1 and 14-68 ms at ratio 2 on the course's 2-core test
- * machine (benchmarks/README.md, "Where the time goes").
+ * `_data_url` never goes to the kernel (ipympl's `sync` drops it); it is read only from a saved
+ * widget state (the manager's `get_state`, when JupyterLab saves widget state in the notebook,
+ * off by default), so that a notebook opened without a kernel still shows the figure. Encoding
+ * the whole figure after every frame of a drag put 3-5 ms per move at device pixel ratio 1 and
+ * 10-14 ms at ratio 2 on the critical path on the course's 2-core test machine, competing with
+ * the kernel for the same cores (benchmarks/README.md, "Where the time goes, 2026-12-06").
  *
- * This plugin gives each ipympl canvas model a `handle_binary` that does what ipympl's does,
- * except that `_data_url` is stored once the figure has been still for DATA_URL_DELAY_MS after
- * its last frame was drawn: a figure at rest has a data URL of what it shows (ipympl's is one
- * frame behind, taken before the new frame is drawn), and a drag encodes nothing.
+ * This plugin gives each ipympl canvas model a `handle_binary` that does what ipympl's does
+ * except the encoding, and a `get_state` that encodes the figure when a state is asked for: a
+ * drag encodes nothing, and a saved state holds exactly what the figure shows (ipympl's stored
+ * image is at least one frame behind: it is taken before the new frame is drawn).
  *
- * It changes only models of the ipympl version it was written for (IPYMPL_PAGE_VERSIONS); with
- * another version it leaves ipympl alone and says so in the browser console. It is installed
- * with the course's Python package (pyproject.toml, shared-data) and works in JupyterLab and
- * Voilà alike. Build: labextension/README.md. Tests: tests/test_frames_extension.py,
- * tests/browser/test_frame_path_page.py, tests/browser/test_voila.py.
+ * It changes only figures whose page-side code is the code it was written for: the kernel's
+ * ipympl declares a version in IPYMPL_PAGE_VERSIONS, and ipympl's own `handle_binary` still
+ * stores `_data_url` from `toDataURL` (so a changed ipympl is left alone). Otherwise it says so
+ * once in the browser console. Installed with the course's Python package (pyproject.toml,
+ * shared-data); JupyterLab and Voilà load it. Build: labextension/README.md. Tests:
+ * tests/test_frames_extension.py, tests/browser/test_frame_path_page.py, tests/browser/test_voila.py.
  */
 import { WidgetModel } from '@jupyter-widgets/base';
 
 const PLUGIN_ID = 'l1-l2-course-frames:plugin';
 const IPYMPL_PAGE_VERSIONS = ['^0.12']; // ipympl 0.10's _model_module_version
-const DATA_URL_DELAY_MS = 500;
 
 function isIpymplCanvas(attributes) {
   return (
@@ -40,7 +41,7 @@ function isIpymplCanvas(attributes) {
   );
 }
 
-// ipympl's handle_binary without the toDataURL; the data URL follows once the figure is still.
+// ipympl's handle_binary without the encoding of the whole figure.
 function handleBinaryWithoutEncoding(msg, buffers) {
   const url = window.URL || window.webkitURL;
   const bytes = new Uint8Array(ArrayBuffer.isView(buffers[0]) ? buffers[0].buffer : buffers[0]);
@@ -48,44 +49,55 @@ function handleBinaryWithoutEncoding(msg, buffers) {
   if (this.image.src) {
     url.revokeObjectURL(this.image.src);
   }
-  // A figure is not still while a frame is on its way: no data URL until this one is drawn
-  // (ipympl's own onload handler, set once before this listener, draws it first).
-  clearTimeout(this.courseDataUrlTimer);
-  this.image.addEventListener('load', () => storeDataUrlWhenStill(this), { once: true });
   this.image.src = imageUrl;
   this.waiting_for_image = false;
 }
 
-function storeDataUrlWhenStill(model) {
-  clearTimeout(model.courseDataUrlTimer);
-  model.courseDataUrlTimer = setTimeout(() => {
-    model.courseDataUrlTimer = undefined;
-    model.set('_data_url', model.offscreen_canvas.toDataURL());
-  }, DATA_URL_DELAY_MS);
+// The figure as shown, encoded only when a widget state is asked for (saving it, embedding it).
+function getStateWithFigure(dropDefaults) {
+  const canvas = this.offscreen_canvas;
+  if (canvas !== undefined && canvas.width > 0 && canvas.height > 0) {
+    this.attributes._data_url = canvas.toDataURL(); // not a change: nothing is sent or re-rendered
+  }
+  return Object.getPrototypeOf(this).get_state.call(this, dropDefaults);
+}
+
+function writtenFor(model) {
+  const ownHandleBinary = String(Object.getPrototypeOf(model).handle_binary || '');
+  return (
+    IPYMPL_PAGE_VERSIONS.includes(model.get('_model_module_version')) &&
+    ownHandleBinary.includes('_data_url') &&
+    ownHandleBinary.includes('toDataURL') &&
+    typeof Object.getPrototypeOf(model).get_state === 'function'
+  );
 }
 
 // Models made before the plugin is activated wait in `early` (Voilà can restore widgets before its
 // federated plugins are activated); the hook goes in when this module loads, so none is missed,
-// but nothing changes unless the plugin is activated (a disabled extension's module still loads).
+// but nothing changes unless the plugin is activated (in JupyterLab, a disabled extension's module
+// still loads; Voilà does not load it).
 let activated = false;
 const early = [];
 const warned = new Set();
+const reference = (model) =>
+  typeof WeakRef === 'function' ? new WeakRef(model) : { deref: () => model };
 
 function useCourseFramePath(model) {
-  const version = model.get('_model_module_version');
-  if (!IPYMPL_PAGE_VERSIONS.includes(version) || typeof model.handle_binary !== 'function') {
+  if (!writtenFor(model)) {
+    const version = model.get('_model_module_version');
     if (!warned.has(version)) {
       warned.add(version);
       console.warn(
-        `${PLUGIN_ID}: jupyter-matplotlib ${version} is not a version this plugin was written for ` +
-          `(${IPYMPL_PAGE_VERSIONS.join(', ')}); its figures keep ipympl's own frame path.`
+        `${PLUGIN_ID}: this ipympl (page side ${version}) is not the one this plugin was written for ` +
+          `(${IPYMPL_PAGE_VERSIONS.join(', ')}, a handle_binary that stores _data_url); its figures keep ` +
+          "ipympl's own frame path."
       );
     }
     return;
   }
   model.handle_binary = handleBinaryWithoutEncoding;
+  model.get_state = getStateWithFigure;
   model.courseFrames = PLUGIN_ID;
-  model.on('destroy', () => clearTimeout(model.courseDataUrlTimer));
 }
 
 const initialize = WidgetModel.prototype.initialize;
@@ -97,13 +109,13 @@ WidgetModel.prototype.initialize = function (attributes, options) {
   if (activated) {
     useCourseFramePath(this);
   } else {
-    early.push(new WeakRef(this));
+    early.push(reference(this));
   }
 };
 
 export default {
   id: PLUGIN_ID,
-  description: 'ipympl figures: no whole-figure PNG encoding on the page after every frame',
+  description: 'ipympl figures: the whole figure is encoded when a widget state is saved, not after every frame',
   autoStart: true,
   activate: () => {
     activated = true;

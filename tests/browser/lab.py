@@ -93,11 +93,13 @@ class LabServer:
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def api(self, path: str, method: str = "GET"):
-        """Call the server's REST API (e.g. 'api/sessions'); returns the parsed JSON or None."""
+    def api(self, path: str, method: str = "GET", body: dict | None = None):
+        """Call the server's REST API (e.g. 'api/sessions'), with a JSON body if given; returns the
+        parsed JSON or None."""
         request = urllib.request.Request(
             f"{self.base_url}{path}", method=method,
-            headers={"Authorization": f"token {self.token}"},
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             body = response.read()
@@ -742,8 +744,10 @@ def scroll_into_view_still(locator, still_ms: float = 400, timeout: float = 15.0
         locator.page.wait_for_timeout(still_ms)
         locator.scroll_into_view_if_needed()
         now = locator.bounding_box()
-        if now == box or time.monotonic() > deadline:
+        if now == box:
             return now
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the element still moved after {timeout:.0f} s: {box} -> {now}")
         box = now
 
 
@@ -813,67 +817,41 @@ print('threads:', ', '.join(t.name for t in threading.enumerate()))
 
 
 # ipympl's frame path on the page, recorded for the course's JupyterLab extension (labextension/,
-# issue 13): when each frame reached a figure (ipympl's handle_binary sets its image's src to a blob
-# URL for every frame), and when a figure's offscreen canvas (not in the document) was encoded with
-# toDataURL, per figure: an image is tied to the offscreen canvas ipympl draws it on. Install it
-# with page.add_init_script(FRAME_PATH_PROBE) before JupyterLab or Voilà loads; read it with
-# frame_path_record.
+# issue 13): how many frames reached a figure (ipympl's handle_binary sets its image's src to a blob
+# URL for every frame) and how many times a figure's offscreen canvas (not in the document) was
+# encoded with toDataURL: ipympl's own path after every frame, the extension's only when a widget
+# state is saved. Install it with page.add_init_script(FRAME_PATH_PROBE) before JupyterLab or Voilà
+# loads; read it with frame_path_record.
 FRAME_PATH_PROBE = r"""(() => {
-    const record = {frames: [], encodes: [], lastEncoded: null, target: new WeakMap()};
+    const record = {frames: 0, encodes: 0};
     window.courseFramePath = record;
     const src = Object.getOwnPropertyDescriptor(HTMLImageElement.prototype, 'src');
     Object.defineProperty(HTMLImageElement.prototype, 'src', {
         configurable: true,
         get() { return src.get.call(this); },
         set(value) {
-            if (typeof value === 'string' && value.startsWith('blob:'))
-                record.frames.push({t: performance.now(), image: this});
+            if (typeof value === 'string' && value.startsWith('blob:')) record.frames++;
             return src.set.call(this, value);
         },
     });
-    const drawImage = CanvasRenderingContext2D.prototype.drawImage;
-    CanvasRenderingContext2D.prototype.drawImage = function (source) {
-        if (source instanceof HTMLImageElement && !this.canvas.isConnected) record.target.set(source, this.canvas);
-        return drawImage.apply(this, arguments);
-    };
     const toDataURL = HTMLCanvasElement.prototype.toDataURL;
     HTMLCanvasElement.prototype.toDataURL = function () {
-        const url = toDataURL.apply(this, arguments);
-        if (!this.isConnected) { record.encodes.push({t: performance.now(), canvas: this}); record.lastEncoded = url; }
-        return url;
+        if (!this.isConnected) record.encodes++;
+        return toDataURL.apply(this, arguments);
     };
 })();"""
 
-# The extension stores a figure's data URL this long after its last frame loaded (DATA_URL_DELAY_MS
-# in labextension/src/index.js); a frame loads after its src is set, so no figure may be encoded
-# sooner than this after one of its own frames.
-DATA_URL_DELAY_MS = 500
-
 
 def frame_path_record(page, clear: bool = False) -> dict | None:
-    """What FRAME_PATH_PROBE saw so far (None if it is not installed): `frames` and `encodes`
-    (counts), `soon` (each encoding of a figure sooner than DATA_URL_DELAY_MS after one of that
-    figure's frames: ipympl's own path encodes right after every frame, the course's extension
-    only once a figure is still), `last_after_frames` (the last encoding came after every frame of
-    its figure) and `lastEncoded` (its data URL). clear=True forgets everything seen so far."""
-    return page.evaluate("""([clear, delay]) => {
+    """What FRAME_PATH_PROBE counted so far, {"frames": n, "encodes": m} (None if it is not
+    installed); clear=True starts the counts again from 0."""
+    return page.evaluate("""clear => {
         const r = window.courseFramePath;
         if (!r) return null;
-        const framesOf = canvas => r.frames.filter(f => r.target.get(f.image) === canvas).map(f => f.t);
-        const soon = [];
-        for (const e of r.encodes) {
-            const before = framesOf(e.canvas).filter(t => t <= e.t);
-            const gap = before.length ? e.t - before[before.length - 1] : Infinity;
-            if (gap < delay - 1)
-                soon.push(`${e.canvas.width}x${e.canvas.height} figure encoded ${gap.toFixed(0)} ms `
-                          + `after its frame (at ${e.t.toFixed(0)} ms)`);
-        }
-        const last = r.encodes[r.encodes.length - 1];
-        const out = {frames: r.frames.length, encodes: r.encodes.length, soon, lastEncoded: r.lastEncoded,
-                     last_after_frames: last ? framesOf(last.canvas).every(t => t < last.t) : false};
-        if (clear) { r.frames.length = 0; r.encodes.length = 0; r.lastEncoded = null; }
+        const out = {frames: r.frames, encodes: r.encodes};
+        if (clear) { r.frames = 0; r.encodes = 0; }
         return out;
-    }""", [clear, DATA_URL_DELAY_MS])
+    }""", clear)
 
 
 def wait_figures_painted(page, timeout: float = 30.0) -> int:

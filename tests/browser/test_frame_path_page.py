@@ -1,34 +1,45 @@
 """ipympl's frame path on the page with the course's JupyterLab extension (labextension/, issue 13).
 
-ipympl 0.10 encodes the whole figure as a PNG data URL on the page after every frame; the
-course's extension stores that data URL only once a figure has been still for 500 ms. Checked
-here in JupyterLab at device pixel ratio 2 (where the encoding costs most) on 01's explorer:
-a drag draws frames and encodes nothing while it goes on; once the figure is still, the stored
-data URL holds exactly the pixels on the screen. (Voilà: tests/browser/test_voila.py.)
+ipympl 0.10 encodes the whole figure as a PNG data URL on the page after every frame, only for
+a saved widget state; the course's extension encodes it when a state is asked for. Checked here
+in JupyterLab at device pixel ratio 2 (where the encoding costs most) on 01's explorer, with
+JupyterLab set to save widget state in notebooks: Run All and a drag draw frames and encode
+nothing; saving the notebook stores each figure as it is shown. (Voilà: tests/browser/test_voila.py.)
 """
+
+import json
+import shutil
 
 import pytest
 
 import lab  # tests/browser/lab.py (pytest puts this folder on sys.path)
 
-NOTEBOOK = "notebooks/01_norm.ipynb"
+SOURCE = "notebooks/01_norm.ipynb"
+COPY = "notebooks/01_norm_saved_state.ipynb"  # saved by the test; the other tests' 01 stays untouched
 EXPLORER = "course-01-norm-explorer"
+WIDGETS_SETTINGS = "lab/api/settings/@jupyter-widgets/jupyterlab-manager:plugin"
+STATE_KEY = "application/vnd.jupyter.widget-state+json"
 
 
 @pytest.fixture
-def probed_page(browser, lab_server):
-    """A page of its own at device scale factor 2 with the frame-path probe installed before JupyterLab loads."""
+def saving_page(browser, lab_server):
+    """A page of its own at device scale factor 2, the frame-path probe installed before JupyterLab
+    loads, JupyterLab saving widget state (off by default), and a scratch copy of 01 to save."""
     lab_server.shutdown_sessions()
+    shutil.copy2(lab_server.root_dir / SOURCE, lab_server.root_dir / COPY)
+    lab_server.api(WIDGETS_SETTINGS, method="PUT", body={"raw": json.dumps({"saveState": True})})
     context = browser.new_context(viewport=lab.VIEWPORT, device_scale_factor=2)
     context.add_init_script(lab.FRAME_PATH_PROBE)
     page = context.new_page()
     yield page
     context.close()
     lab_server.shutdown_sessions()
+    lab_server.api(WIDGETS_SETTINGS, method="PUT", body={"raw": "{}"})
+    (lab_server.root_dir / COPY).unlink(missing_ok=True)
 
 
-def _pixels_differing(page, data_url: str, figure) -> dict:
-    """Decode data_url and compare it pixel by pixel with the figure's image canvas."""
+def _pixels_differing(data_url: str, figure) -> dict:
+    """Decode data_url in the page and compare it pixel by pixel with the figure's image canvas."""
     return lab.image_canvas(figure).evaluate("""async (view, url) => {
         const image = new Image();
         image.src = url;
@@ -49,36 +60,45 @@ def _pixels_differing(page, data_url: str, figure) -> dict:
     }""", data_url)
 
 
-def test_a_drag_encodes_nothing_and_a_still_figure_stores_what_it_shows(probed_page, lab_server):
-    page = probed_page
-    lab.open_notebook(page, lab_server.base_url, lab_server.token, NOTEBOOK)
+def _saved_canvas_states(lab_server) -> list[dict]:
+    notebook = json.loads((lab_server.root_dir / COPY).read_text())
+    states = notebook.get("metadata", {}).get("widgets", {}).get(STATE_KEY, {}).get("state", {})
+    return [entry["state"] for entry in states.values() if entry.get("model_name") == "MPLCanvasModel"]
+
+
+def test_a_drag_encodes_nothing_and_a_saved_state_holds_the_figure_as_shown(saving_page, lab_server):
+    page = saving_page
+    lab.open_notebook(page, lab_server.base_url, lab_server.token, COPY)
     lab.wait_kernel_ready(page)
     lab.run_all_cells(page, timeout=180)
     lab.wait_figures_painted(page)
     start = lab.frame_path_record(page)
     assert start is not None, "the probe was not installed before JupyterLab loaded"
-    assert start["frames"], "no ipympl frame reached the page"
-    assert start["soon"] == []  # also the first frames of every figure
+    assert start["frames"] > 0, "no ipympl frame reached the page"
+    assert start["encodes"] == 0, start  # ipympl's own path: one encoding per frame
 
     figure = page.locator(f".{EXPLORER}").locator(lab.FIGURE).first
-    lab.wait_canvas_still(page, figure, interval=0.7)
+    lab.wait_canvas_still(page, figure, interval=0.5)
     lab.frame_path_record(page, clear=True)
     fx, fy = lab.kernel_json(page, lab.NORM_TIP_FRACTION_CODE)
     before = lab.canvas_png_hash(figure)
-    figure.scroll_into_view_if_needed()
+    lab.scroll_into_view_still(figure)
     lab.canvas_drag(page, figure, (fx, fy), (fx + 0.04, fy - 0.05), steps=8)
     lab.wait_canvas_change(page, figure, before)
+    lab.wait_canvas_still(page, figure, interval=0.5)
     during = lab.frame_path_record(page)
-    assert during["frames"] >= 3, during["frames"]
-    assert during["soon"] == []
+    assert during["frames"] >= 1 and during["encodes"] == 0, during
 
-    # Still for a while: the figure's data URL is stored once, after its last frame, and it is
-    # what the learner sees (ipympl's own encoding ran before each new frame was drawn).
-    lab.wait_canvas_still(page, figure, interval=1.5)
-    page.wait_for_timeout(lab.DATA_URL_DELAY_MS + 300)
-    after = lab.frame_path_record(page)
-    assert after["soon"] == []
-    assert after["encodes"] >= 1 and after["last_after_frames"], {k: v for k, v in after.items() if k != "lastEncoded"}
-    comparison = _pixels_differing(page, after["lastEncoded"], figure)
+    # Saving the notebook saves the widget state: every figure encoded once, as it is shown now.
+    label = lab.kernel_json(page, "print(_json.dumps(explorer.fig.canvas._figure_label))")
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    lab.wait_for(page, lambda: [s for s in _saved_canvas_states(lab_server) if s.get("_figure_label") == label],
+                 bool, timeout=30)
+    saved = lab.frame_path_record(page)
+    assert saved["encodes"] >= 1, saved
+    states = _saved_canvas_states(lab_server)
+    explorer_state = next(s for s in states if s.get("_figure_label") == label)
+    assert str(explorer_state.get("_data_url", "")).startswith("data:image/png;base64,"), explorer_state.keys()
+    comparison = _pixels_differing(explorer_state["_data_url"], figure)
     assert comparison["differing"] == 0, comparison
     assert lab.cell_errors(page) == []
