@@ -46,7 +46,7 @@ def test_the_committed_build_is_built_from_the_committed_source():
     assert entry.is_file(), entry
     chunks = "".join(path.read_text() for path in (DIST / "static").glob("*.js"))
     source = (SOURCE / "src" / "index.js").read_text()
-    for needle in ("l1-l2-course-frames:plugin", '["^0.12"]', "toDataURL", "get_state", "WeakRef"):
+    for needle in ("l1-l2-course-frames:plugin", '["^0.12"]', "toDataURL", "naturalWidth", "WeakRef"):
         assert needle in chunks, needle
     assert "IPYMPL_PAGE_VERSIONS = ['^0.12']" in source
 
@@ -82,3 +82,5 @@ def test_jupyterlab_lists_it_enabled():
     text = re.sub(r"\x1b\[[0-9;]*m", "", listing.stdout + listing.stderr)
     line = next((row for row in text.splitlines() if NAME in row), "")
     assert "enabled" in line and "OK" in line, text
+    disabled = text.split("Disabled extensions:", 1)[1] if "Disabled extensions:" in text else ""
+    assert NAME not in disabled, text  # a plugin disabled by id shows only there

@@ -53,13 +53,17 @@ function handleBinaryWithoutEncoding(msg, buffers) {
   this.waiting_for_image = false;
 }
 
-// The figure as shown, encoded only when a widget state is asked for (saving it, embedding it).
-function getStateWithFigure(dropDefaults) {
-  const canvas = this.offscreen_canvas;
-  if (canvas !== undefined && canvas.width > 0 && canvas.height > 0) {
-    this.attributes._data_url = canvas.toDataURL(); // not a change: nothing is sent or re-rendered
-  }
-  return Object.getPrototypeOf(this).get_state.call(this, dropDefaults);
+// The figure as shown, encoded only when a widget state is asked for (saving it, embedding it);
+// before the first frame is drawn the state keeps the data URL it had (the kernel's, or none).
+function withFigureInState(getState) {
+  return function (dropDefaults) {
+    const canvas = this.offscreen_canvas;
+    const drawn = this.image !== undefined && this.image.complete && this.image.naturalWidth > 0;
+    if (drawn && canvas !== undefined && canvas.width > 0 && canvas.height > 0) {
+      this.attributes._data_url = canvas.toDataURL(); // not a change: nothing is sent or re-rendered
+    }
+    return getState.call(this, dropDefaults);
+  };
 }
 
 function writtenFor(model) {
@@ -72,10 +76,9 @@ function writtenFor(model) {
   );
 }
 
-// Models made before the plugin is activated wait in `early` (Voilà can restore widgets before its
-// federated plugins are activated); the hook goes in when this module loads, so none is missed,
-// but nothing changes unless the plugin is activated (in JupyterLab, a disabled extension's module
-// still loads; Voilà does not load it).
+// The hook goes in when this module loads, but nothing changes unless the plugin is activated (in
+// JupyterLab a disabled extension's module still loads). Models made before activation, in case an
+// application restores widgets that early, wait in `early` and are patched when it comes.
 let activated = false;
 const early = [];
 const warned = new Set();
@@ -96,7 +99,7 @@ function useCourseFramePath(model) {
     return;
   }
   model.handle_binary = handleBinaryWithoutEncoding;
-  model.get_state = getStateWithFigure;
+  model.get_state = withFigureInState(model.get_state);
   model.courseFrames = PLUGIN_ID;
 }
 

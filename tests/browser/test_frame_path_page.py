@@ -2,9 +2,11 @@
 
 ipympl 0.10 encodes the whole figure as a PNG data URL on the page after every frame, only for
 a saved widget state; the course's extension encodes it when a state is asked for. Checked here
-in JupyterLab at device pixel ratio 2 (where the encoding costs most) on 01's explorer, with
-JupyterLab set to save widget state in notebooks: Run All and a drag draw frames and encode
-nothing; saving the notebook stores each figure as it is shown. (Voilà: tests/browser/test_voila.py.)
+in JupyterLab at device pixel ratio 2 (where the encoding costs most) on 01, with JupyterLab set
+to save widget state in notebooks (autosave off, so only the test's save asks for a state): Run
+All and a drag of the explorer draw frames and encode nothing; saving the notebook encodes each
+figure once, and the explorer's saved image is its canvas, pixel for pixel. (Voilà:
+tests/browser/test_voila.py.)
 """
 
 import json
@@ -18,6 +20,7 @@ SOURCE = "notebooks/01_norm.ipynb"
 COPY = "notebooks/01_norm_saved_state.ipynb"  # saved by the test; the other tests' 01 stays untouched
 EXPLORER = "course-01-norm-explorer"
 WIDGETS_SETTINGS = "lab/api/settings/@jupyter-widgets/jupyterlab-manager:plugin"
+DOCMANAGER_SETTINGS = "lab/api/settings/@jupyterlab/docmanager-extension:plugin"
 STATE_KEY = "application/vnd.jupyter.widget-state+json"
 
 
@@ -28,6 +31,7 @@ def saving_page(browser, lab_server):
     lab_server.shutdown_sessions()
     shutil.copy2(lab_server.root_dir / SOURCE, lab_server.root_dir / COPY)
     lab_server.api(WIDGETS_SETTINGS, method="PUT", body={"raw": json.dumps({"saveState": True})})
+    lab_server.api(DOCMANAGER_SETTINGS, method="PUT", body={"raw": json.dumps({"autosave": False})})
     context = browser.new_context(viewport=lab.VIEWPORT, device_scale_factor=2)
     context.add_init_script(lab.FRAME_PATH_PROBE)
     page = context.new_page()
@@ -35,6 +39,7 @@ def saving_page(browser, lab_server):
     context.close()
     lab_server.shutdown_sessions()
     lab_server.api(WIDGETS_SETTINGS, method="PUT", body={"raw": "{}"})
+    lab_server.api(DOCMANAGER_SETTINGS, method="PUT", body={"raw": "{}"})
     (lab_server.root_dir / COPY).unlink(missing_ok=True)
 
 
@@ -89,15 +94,16 @@ def test_a_drag_encodes_nothing_and_a_saved_state_holds_the_figure_as_shown(savi
     during = lab.frame_path_record(page)
     assert during["frames"] >= 1 and during["encodes"] == 0, during
 
-    # Saving the notebook saves the widget state: every figure encoded once, as it is shown now.
+    # Saving the notebook saves the widget state: each figure encoded once, as it is shown now.
     label = lab.kernel_json(page, "print(_json.dumps(explorer.fig.canvas._figure_label))")
     page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
     lab.wait_for(page, lambda: [s for s in _saved_canvas_states(lab_server) if s.get("_figure_label") == label],
                  bool, timeout=30)
     saved = lab.frame_path_record(page)
-    assert saved["encodes"] >= 1, saved
     states = _saved_canvas_states(lab_server)
-    explorer_state = next(s for s in states if s.get("_figure_label") == label)
+    assert saved["encodes"] == len(states) >= 1, (saved, len(states))  # once per figure, for the save
+    explorer_state = next((s for s in states if s.get("_figure_label") == label), None)
+    assert explorer_state is not None, (label, [s.get("_figure_label") for s in states])
     assert str(explorer_state.get("_data_url", "")).startswith("data:image/png;base64,"), explorer_state.keys()
     comparison = _pixels_differing(explorer_state["_data_url"], figure)
     assert comparison["differing"] == 0, comparison
