@@ -102,6 +102,8 @@ VARIANTS = {
     "no-transport": ("import benchmarks.kernel_hops as _h; _h.set_transport(w, False)",
                      "import benchmarks.kernel_hops as _h; _h.restore_transport(w)"),
     "encode": ("PAGE encodeEachFrame=true", "PAGE encodeEachFrame=false"),
+    "mousemove": ("PAGE noRawUpdates=true", "PAGE noRawUpdates=false"),
+    "blob": ("PAGE blobFrames=true", "PAGE blobFrames=false"),
     "zlib": ("import helpers.plots.blitting as _b, zlib as _z; _b.isal_zlib = _z",
              "import helpers.plots.blitting as _b; from isal import isal_zlib as _i; _b.isal_zlib = _i"),
 }
@@ -114,6 +116,8 @@ VARIANT_HELP = {
     "flip": "whole frames switch the image mode to full and back (the blitting before issue 13)",
     "encode": "the page encodes the whole figure after every frame, as ipympl does without the course's extension",
     "zlib": "frames compressed by zlib at level 1 instead of ISA-L's deflate (the encoder before 2026-12-06)",
+    "mousemove": "figure drags sent from mousemove (aligned with animation frames) instead of raw pointer updates",
+    "blob": "frames given to ipympl's <img> as blob URLs, as ipympl does, instead of data URLs",
 }
 
 
@@ -198,7 +202,9 @@ def split_moves(page_log: list, server: list, kernel: list) -> list[dict]:
         ms = MS_PER_S
 
         t = {  # epoch seconds
-            "event": ev["t"] / ms, "listen": ev["td"] / ms, "send": req["t"] / ms,
+            # the listener that sent: the raw update's, or (sliders) the pointermove's after it
+            "event": ev["t"] / ms, "send": req["t"] / ms,
+            "listen": (ev["tm"] if ev.get("tm") is not None and ev["tm"] <= req["t"] else ev["td"]) / ms,
             "srv_in": s_in and s_in["t_recv"], "srv_fwd": s_in and s_in["t_fwd"],
             "k_recv": k_recv and k_recv["t"], "k_disp": k_disp and k_disp["t"], "cb": cb0,
             "queued": k_send and k_send["t"], "iopub": k_iopub and k_iopub["t"],

@@ -11,10 +11,35 @@
   const push = (r) => { if (H.on) H.log.push(r); };
   const dec = new TextDecoder();
 
-  // The input event: when Chromium created it (timeStamp) and when the page saw it.
-  window.addEventListener('pointermove', (e) => {
-    push({ k: 'event', t: T0 + e.timeStamp, td: now(), x: e.clientX, y: e.clientY, buttons: e.buttons });
+  // The input event: when Chromium created it (timeStamp) and when the page saw it. A move fires
+  // `pointerrawupdate` at once (the course's extension sends figure drags from it) and
+  // `pointermove`/`mousemove` at the next animation frame (ipympl's and the sliders' listeners):
+  // one record per move, td = the raw update's listener (or the pointermove's where there is no
+  // raw update), tm = the pointermove's listener.
+  let lastRaw = null;
+  window.addEventListener('pointerrawupdate', (e) => {
+    lastRaw = { k: 'event', t: T0 + e.timeStamp, td: now(), x: e.clientX, y: e.clientY, buttons: e.buttons, raw: true };
+    push(lastRaw);
   }, true);
+  window.addEventListener('pointermove', (e) => {
+    const tm = now();
+    if (lastRaw && lastRaw.t === T0 + e.timeStamp && lastRaw.tm === undefined) { // the same move
+      lastRaw.tm = tm;
+      return;
+    }
+    push({ k: 'event', t: T0 + e.timeStamp, td: tm, tm, x: e.clientX, y: e.clientY, buttons: e.buttons });
+  }, true);
+
+  // Variant 'mousemove' (benchmarks/hops.py): a browser without raw pointer updates, so that the
+  // course's extension sends figure drags from ipympl's mousemove listener.
+  const rawProp = Object.getOwnPropertyDescriptor(window, 'onpointerrawupdate'); // Chromium: on window itself
+  Object.defineProperty(H, 'noRawUpdates', {
+    set(v) {
+      if (!rawProp) return;
+      if (v) delete window.onpointerrawupdate;
+      else Object.defineProperty(window, 'onpointerrawupdate', rawProp);
+    },
+  });
 
   // Kernel messages, either protocol: JSON text, or v1.kernel.websocket.jupyter.org binary
   // (8-byte count, 8-byte offsets; parts: channel, header, parent, metadata, content, buffers).
@@ -80,13 +105,23 @@
 
   // ipympl's frontend: handle_binary sets image.src to a blob URL (and encodes the offscreen
   // canvas with toDataURL); image.onload draws it on the offscreen canvas, then on each view.
+  // The course's extension sets a data URL instead (and encodes nothing). Variant 'blob'
+  // (window.__hops.blobFrames) turns the extension's data URL back into a blob URL here, as
+  // ipympl has it (plus this script's base64 decode, about 0.2 ms at ratio 1 and 0.6 at 2).
+  const isFrame = (v) => typeof v === 'string' && (v.startsWith('blob:') || v.startsWith('data:image/png;base64,'));
   const src = Object.getOwnPropertyDescriptor(HTMLImageElement.prototype, 'src');
   Object.defineProperty(HTMLImageElement.prototype, 'src', {
     configurable: true,
     get() { return src.get.call(this); },
     set(v) {
-      const frame = typeof v === 'string' && v.startsWith('blob:');
+      const frame = H.on && isFrame(v);
       if (frame) push({ k: 'img_src', t: now() });
+      if (frame && H.blobFrames && v.startsWith('data:')) {
+        const text = atob(v.slice(v.indexOf(',') + 1));
+        const bytes = new Uint8Array(text.length);
+        for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+        v = URL.createObjectURL(new Blob([bytes], { type: 'image/png' }));
+      }
       const r = src.set.call(this, v);
       // Variant 'encode' (window.__hops.encodeEachFrame): what ipympl's own handle_binary does
       // right after setting the frame's src, which the course's extension (labextension/) defers:
@@ -108,7 +143,7 @@
       return onload.set.call(this, function (ev) {
         const td = now();
         const r = fn.call(this, ev);
-        if ((img.currentSrc || img.src || '').startsWith('blob:'))
+        if (isFrame(img.currentSrc || img.src || ''))
           push({ k: 'img_load', t: T0 + ev.timeStamp, td, tr: now(), w: img.naturalWidth, h: img.naturalHeight });
         return r;
       });

@@ -136,3 +136,32 @@ def test_frames_are_valid_pngs_of_the_canvas(ipympl_figure):
 def test_encode_png_round_trip():
     rgba = np.random.default_rng(0).integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(blitting.encode_png(rgba)))), rgba)
+
+
+def test_a_redraw_during_a_drag_sends_its_frame_at_once_and_keeps_the_layout(monkeypatch):
+    """full_redraw(during_drag=True) (03's axes following a drag): the frame leaves in the same
+    call, without ipympl's draw request to the page, and the axes stay where constrained layout
+    put them even when wider tick labels would move them; the default redraw asks the page and
+    lays the figure out again."""
+    fig, ax = new_figure(4, 3)
+    FigureManager(Canvas(fig), 1)
+    ax.plot([0, 1], [0, 1])
+    blitter = blitting.Blitter(fig)
+    fig.canvas.draw()
+    placed = ax.get_position().bounds
+    sent, events = [], []
+    monkeypatch.setattr(fig.canvas, "send_binary", sent.append)
+    monkeypatch.setattr(fig.canvas, "send_event", lambda name, **kw: events.append(name))
+    ax.set_ylim(-123456.0, 123456.0)  # much wider tick labels: constrained layout would shrink the axes
+    blitter.full_redraw(during_drag=True)
+    assert len(sent) == 1 and events == []  # drawn and sent now, no "draw" request to the page
+    assert ax.get_position().bounds == placed
+    assert type(fig.get_layout_engine()).__name__ == "ConstrainedLayoutEngine"
+    frame = np.asarray(Image.open(io.BytesIO(sent[0])).convert("RGBA"))  # a diff: changed pixels, 0 elsewhere
+    shown = np.asarray(fig.canvas.get_renderer().buffer_rgba())[:frame.shape[0], :frame.shape[1]]
+    changed = frame[..., 3] > 0
+    assert changed.sum() > 100 and np.array_equal(frame[changed], shown[changed])
+    blitter.full_redraw()
+    assert events == ["draw"] and len(sent) == 1  # the page is asked; it answers with a draw
+    fig.canvas.draw()
+    assert ax.get_position().bounds[0] > placed[0]  # laid out again: the wider labels take room

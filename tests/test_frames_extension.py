@@ -25,6 +25,10 @@ LABEXTENSIONS = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
 # it stores the whole figure's data URL after every frame.
 IPYMPL_HANDLE_BINARY = ('this.image.src=o,this.set("_data_url",this.offscreen_canvas.toDataURL()),'
                         'this.waiting_for_image=!1}')
+# ipympl's canvas view: mouse moves go out through lodash's throttle (leading and trailing calls, as
+# the plugin's throttle), from `mousemove`, with the handler mouse_event("motion_notify") returns.
+IPYMPL_MOTION = ('.addEventListener("mousemove",(0,s.throttle)(this.mouse_event("motion_notify"),'
+                 'this.model.get("pan_zoom_throttle")))')
 
 
 def _digest_module():
@@ -46,7 +50,8 @@ def test_the_committed_build_is_built_from_the_committed_source():
     assert entry.is_file(), entry
     chunks = "".join(path.read_text() for path in (DIST / "static").glob("*.js"))
     source = (SOURCE / "src" / "index.js").read_text()
-    for needle in ("l1-l2-course-frames:plugin", '["^0.12"]', "toDataURL", "naturalWidth", "WeakRef"):
+    for needle in ("l1-l2-course-frames:plugin", '["^0.12"]', "toDataURL", "naturalWidth", "WeakRef",
+                   "data:image/png;base64,", "pointerrawupdate", "onpointerrawupdate", 'mouse_event("motion_notify")'):
         assert needle in chunks, needle
     assert "IPYMPL_PAGE_VERSIONS = ['^0.12']" in source
 
@@ -62,6 +67,10 @@ def test_it_was_written_for_the_installed_ipympl():
     assert json.loads((page / "package.json").read_text())["version"] == "0.12.0"
     code = "".join(path.read_text() for path in (page / "static").glob("*.js"))
     assert IPYMPL_HANDLE_BINARY in code, "ipympl's handle_binary changed: read it against labextension/src/index.js"
+    assert IPYMPL_MOTION in code, "ipympl's mouse moves changed: read them against withRawMotion in labextension/src/index.js"
+    throttle = re.search(r'\$r\.throttle=function\(n,t,r\)\{var e=!0,u=!0;.{0,200}?Eo\(n,t,\{leading:e,maxWait:t,trailing:u\}\)',
+                         code)
+    assert throttle, "ipympl's bundled lodash throttle (leading and trailing by default) changed"
 
 
 def test_the_package_installs_it_where_jupyterlab_and_voila_look():

@@ -182,9 +182,15 @@ def test_every_column_of_the_table_has_one_format():
 def test_blits_during_a_drag_and_full_redraw_only_when_the_axes_are_pushed():
     w = build_outlier_explorer("Anscombe III")
     w.fig.canvas.draw()
-    calls = {"full": 0, "blit": 0}
+    calls = {"full": 0, "blit": 0, "during_drag": []}
     full, blit = w.plot.blitter.full_redraw, w.plot.blitter.update
-    w.plot.blitter.full_redraw = lambda: (calls.__setitem__("full", calls["full"] + 1), full())
+
+    def counted_full_redraw(**kw):
+        calls["full"] += 1
+        calls["during_drag"].append(kw.get("during_drag", False))
+        full(**kw)
+
+    w.plot.blitter.full_redraw = counted_full_redraw
     w.plot.blitter.update = lambda: (calls.__setitem__("blit", calls["blit"] + 1), blit())
     drag(w.plot.ax, (13.0, 12.74), (12.0, 11.0), steps=8, release=False)
     assert calls["full"] == 0 and calls["blit"] >= 8
@@ -195,8 +201,11 @@ def test_blits_during_a_drag_and_full_redraw_only_when_the_axes_are_pushed():
     for y_to in np.linspace(y_px, ax.bbox.y1 - 1, 6)[1:]:
         held_move(w.fig, x_px, y_to)
     assert ax.get_ylim()[1] > top_before and calls["full"] >= 1
+    assert all(calls["during_drag"]), calls  # drawn at once, the layout kept while the axes follow
+    assert type(w.fig.get_layout_engine()).__name__ == "ConstrainedLayoutEngine"
     assert_lines_are_fits(w)
     send(w.fig, "button_release_event", x_px, ax.bbox.y1 - 1, MouseButton.LEFT)
+    assert calls["during_drag"][-1] is False  # the release lays the figure out again
     # On release the view is fitted to the data again.
     assert np.allclose(ax.get_ylim(), tight_limits(w.state["y"]))
     assert np.allclose(ax.get_xlim(), tight_limits(w.state["x"]))
@@ -251,7 +260,7 @@ def test_dragging_to_extreme_values_keeps_everything_finite():
     w.fig.canvas.draw()
     ax = w.plot.ax
     full_redraw = w.plot.blitter.full_redraw
-    w.plot.blitter.full_redraw = lambda: None  # the limits still change; one real draw at the end
+    w.plot.blitter.full_redraw = lambda **_: None  # the limits still change; one real draw at the end
     x_px, _ = pixel(w, (13.0, 12.74))
     press(ax, (13.0, 12.74))
     for _ in range(400):  # wiggle in the top edge zone: each move up pushes the edge out
@@ -445,7 +454,7 @@ def test_constant_explorer_follows_far_drags_and_resets():
     w = build_constant_explorer()
     ax = w.plot.ax_values
     w.fig.canvas.draw()
-    w.plot.blitter.full_redraw = lambda: None  # limits still change; no need to render each step
+    w.plot.blitter.full_redraw = lambda **_: None  # limits still change; no need to render each step
     for _ in range(15):
         x_px, y_px = ax.transData.transform((w.state["values"][-1], 0.0))
         send(w.fig, "button_press_event", x_px, y_px, MouseButton.LEFT)

@@ -182,7 +182,7 @@ class LineFitFigure:
         self.set_artists(x, y, fits, delta, active)
         moved, self._limits_moved = self._limits_moved, False
         if moved:
-            self.blitter.full_redraw()
+            self.blitter.full_redraw(during_drag=True)  # the widget redraws in full on release
         else:
             self.blitter.update()
 
@@ -287,11 +287,11 @@ class ConstantFitFigure:
     def update(self, values, active: int | None = None) -> None:
         """Show new numbers: blit, or a full redraw if the axes were pushed or the curves rescaled."""
         values = np.asarray(values, dtype=float)
-        changed = self._curve_limits(values) or self._limits_moved
-        self._limits_moved = False
+        pushed, self._limits_moved = self._limits_moved, False
+        changed = self._curve_limits(values) or pushed
         self.set_artists(values, active)
         if changed:
-            self.blitter.full_redraw()
+            self.blitter.full_redraw(during_drag=pushed)  # the widget redraws in full on release
         else:
             self.blitter.update()
 

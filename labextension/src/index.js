@@ -27,7 +27,7 @@
  * shared-data); JupyterLab and Voilà load it. Build: labextension/README.md. Tests:
  * tests/test_frames_extension.py, tests/browser/test_frame_path_page.py, tests/browser/test_voila.py.
  */
-import { WidgetModel } from '@jupyter-widgets/base';
+import { DOMWidgetView, WidgetModel } from '@jupyter-widgets/base';
 
 const PLUGIN_ID = 'l1-l2-course-frames:plugin';
 const IPYMPL_PAGE_VERSIONS = ['^0.12']; // ipympl 0.10's _model_module_version
@@ -41,16 +41,89 @@ function isIpymplCanvas(attributes) {
   );
 }
 
-// ipympl's handle_binary without the encoding of the whole figure.
+// ipympl's handle_binary without the encoding of the whole figure, and with the frame given to the
+// figure's <img> as a data URL instead of a blob URL. A blob URL is read back through the browser
+// process (an IPC round trip, 3 ms in an idle page and 7-10 ms in JupyterLab during a drag on the
+// course's machine); a data URL is read in the page at once (0.6 ms at device pixel ratio 1 and
+// 1.0 ms at 2 for a frame of 51 and 139 kB, base64 included). The decode is the same lazy one
+// (benchmarks/README.md, "Where the time goes", 2026-12-06, second part). createImageBitmap was
+// tried too: its decode on a worker waits for a core the kernel also needs (+7 ms at ratio 2).
 function handleBinaryWithoutEncoding(msg, buffers) {
-  const url = window.URL || window.webkitURL;
   const bytes = new Uint8Array(ArrayBuffer.isView(buffers[0]) ? buffers[0].buffer : buffers[0]);
-  const imageUrl = url.createObjectURL(new Blob([bytes], { type: 'image/png' }));
-  if (this.image.src) {
-    url.revokeObjectURL(this.image.src);
+  const previous = this.image.src;
+  this.image.src = 'data:image/png;base64,' + base64(bytes);
+  if (previous && previous.startsWith('blob:')) {
+    (window.URL || window.webkitURL).revokeObjectURL(previous);
   }
-  this.image.src = imageUrl;
   this.waiting_for_image = false;
+}
+
+function base64(bytes) {
+  if (typeof bytes.toBase64 === 'function') {
+    return bytes.toBase64(); // Chromium 140+, Firefox 133+, Safari 18.2+
+  }
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(text);
+}
+
+// A figure drag, sent from `pointerrawupdate` instead of `mousemove`: Chromium delivers mouse moves
+// aligned with its next animation frame, 11-13 ms after the hand moved on the course's machine;
+// raw updates come at once (benchmarks/README.md, 2026-12-07). ipympl's own motion handler sends
+// the move, throttled as ipympl throttles it (lodash's throttle: the first move at once, the last
+// one of every `pan_zoom_throttle` ms after it); its `mousemove` listener then sends nothing. Only
+// where the browser has raw updates (Chromium, in a secure context: https or localhost).
+function withRawMotion(view) {
+  const ownMouseEvent = view.mouse_event;
+  const ownInitCanvas = view._init_canvas;
+  view.mouse_event = function (name) {
+    const handler = ownMouseEvent.call(this, name);
+    if (name !== 'motion_notify') {
+      return handler;
+    }
+    this.courseMotion = handler;
+    return (event) => {
+      if (event.type !== 'mousemove' || !rawUpdates()) {
+        handler(event);
+      }
+    };
+  };
+  view._init_canvas = function () {
+    ownInitCanvas.call(this);
+    const send = throttle(this.courseMotion, this.model.get('pan_zoom_throttle'));
+    this.top_canvas.addEventListener('pointerrawupdate', (event) => {
+      if (event.pointerType !== 'touch' && rawUpdates()) {
+        send(event); // mouse and pen: the moves that also fire mousemove
+      }
+    });
+  };
+}
+
+// lodash's throttle with its defaults (leading and trailing calls), as ipympl uses it.
+function throttle(call, wait) {
+  let last = -Infinity;
+  let timer = null;
+  let pending = null;
+  return (event) => {
+    const remaining = wait - (performance.now() - last);
+    if (remaining <= 0) {
+      clearTimeout(timer);
+      timer = null;
+      last = performance.now();
+      call(event);
+      return;
+    }
+    pending = event;
+    if (timer === null) {
+      timer = setTimeout(() => {
+        timer = null;
+        last = performance.now();
+        call(pending);
+      }, remaining);
+    }
+  };
 }
 
 // The figure as shown, encoded only when a widget state is asked for (saving it, embedding it);
@@ -65,6 +138,23 @@ function withFigureInState(getState) {
     return getState.call(this, dropDefaults);
   };
 }
+
+// ipympl's view code the raw-motion path was written against: its canvas listens to `mousemove`
+// with the handler mouse_event('motion_notify') returns.
+function viewWrittenFor(view) {
+  const proto = Object.getPrototypeOf(view);
+  const initCanvas = String(proto._init_canvas || '');
+  return (
+    typeof proto.mouse_event === 'function' &&
+    initCanvas.includes('"mousemove"') &&
+    initCanvas.includes('mouse_event("motion_notify")') &&
+    initCanvas.includes('top_canvas')
+  );
+}
+
+// Raw pointer updates: Chromium, in a secure context. Asked again at every move, so that a page
+// without them (the benchmark's variant 'mousemove' removes them) takes ipympl's mousemove path.
+const rawUpdates = () => typeof window !== 'undefined' && 'onpointerrawupdate' in window;
 
 function writtenFor(model) {
   const ownHandleBinary = String(Object.getPrototypeOf(model).handle_binary || '');
@@ -116,9 +206,23 @@ WidgetModel.prototype.initialize = function (attributes, options) {
   }
 };
 
+// Views: a canvas view whose model has the course's frame path also gets the raw-motion path. The
+// hook runs in DOMWidgetView's initialize, before the view renders its canvas.
+const initializeView = DOMWidgetView.prototype.initialize;
+DOMWidgetView.prototype.initialize = function (parameters) {
+  initializeView.call(this, parameters);
+  const model = this.model;
+  if (activated && model && model.courseFrames === PLUGIN_ID && rawUpdates() && viewWrittenFor(this)) {
+    withRawMotion(this);
+    this.courseFrames = PLUGIN_ID;
+  }
+};
+
 export default {
   id: PLUGIN_ID,
-  description: 'ipympl figures: the whole figure is encoded when a widget state is saved, not after every frame',
+  description:
+    'ipympl figures: frames read as data URLs, figure drags sent from raw pointer updates, ' +
+    'and the whole figure encoded when a widget state is saved, not after every frame',
   autoStart: true,
   activate: () => {
     activated = true;

@@ -818,12 +818,12 @@ print('threads:', ', '.join(t.name for t in threading.enumerate()))
 
 # ipympl's frame path on the page, recorded for the course's JupyterLab extension (labextension/,
 # issue 13): how many frames reached a figure (ipympl's handle_binary sets its image's src to a blob
-# URL for every frame) and how many times a figure's offscreen canvas (not in the document) was
+# URL for every frame, the extension's to a data URL) and how many times a figure's offscreen canvas (not in the document) was
 # encoded with toDataURL: ipympl's own path after every frame, the extension's only when a widget
 # state is saved. Install it with page.add_init_script(FRAME_PATH_PROBE) before JupyterLab or Voilà
 # loads; read it with frame_path_record.
 FRAME_PATH_PROBE = r"""(() => {
-    const record = {frames: 0, encodes: 0};
+    const record = {frames: 0, inline: 0, encodes: 0};
     window.courseFramePath = record;
     const src = Object.getOwnPropertyDescriptor(HTMLImageElement.prototype, 'src');
     Object.defineProperty(HTMLImageElement.prototype, 'src', {
@@ -831,6 +831,7 @@ FRAME_PATH_PROBE = r"""(() => {
         get() { return src.get.call(this); },
         set(value) {
             if (typeof value === 'string' && value.startsWith('blob:')) record.frames++;
+            if (typeof value === 'string' && value.startsWith('data:image/png;base64,')) { record.frames++; record.inline++; }
             return src.set.call(this, value);
         },
     });
@@ -843,13 +844,14 @@ FRAME_PATH_PROBE = r"""(() => {
 
 
 def frame_path_record(page, clear: bool = False) -> dict | None:
-    """What FRAME_PATH_PROBE counted so far, {"frames": n, "encodes": m} (None if it is not
-    installed); clear=True starts the counts again from 0."""
+    """What FRAME_PATH_PROBE counted so far, {"frames": n, "inline": i, "encodes": m} (inline: the
+    frames given as data URLs; a saved state's figure is one too); None if it is not installed;
+    clear=True starts the counts again from 0."""
     return page.evaluate("""clear => {
         const r = window.courseFramePath;
         if (!r) return null;
-        const out = {frames: r.frames, encodes: r.encodes};
-        if (clear) { r.frames = 0; r.encodes = 0; }
+        const out = {frames: r.frames, inline: r.inline, encodes: r.encodes};
+        if (clear) { r.frames = 0; r.inline = 0; r.encodes = 0; }
         return out;
     }""", clear)
 

@@ -1,12 +1,16 @@
 """ipympl's frame path on the page with the course's JupyterLab extension (labextension/, issue 13).
 
-ipympl 0.10 encodes the whole figure as a PNG data URL on the page after every frame, only for
-a saved widget state; the course's extension encodes it when a state is asked for. Checked here
-in JupyterLab at device pixel ratio 2 (where the encoding costs most) on 01, with JupyterLab set
-to save widget state in notebooks (autosave off, so only the test's save asks for a state): Run
-All and a drag of the explorer draw frames and encode nothing; saving the notebook encodes each
-figure once, and the explorer's saved image is its canvas, pixel for pixel. (Voilà:
-tests/browser/test_voila.py.)
+The extension changes three things on ipympl's page side, each checked here in JupyterLab on 01:
+- frames reach ipympl's <img> as data URLs, not blob URLs (read in the page, no round trip);
+- a figure drag is sent from `pointerrawupdate`, before Chromium's frame-aligned `mousemove`,
+  throttled as ipympl throttles it (the last move of a burst still arrives);
+- the whole figure is encoded as a PNG data URL only when a widget state is asked for (ipympl
+  0.10 encodes it after every frame): at device pixel ratio 2 (where the encoding costs most),
+  with JupyterLab set to save widget state in notebooks (autosave off, so only the test's save
+  asks for a state), Run All and a drag encode nothing; saving the notebook encodes each figure
+  once, and the explorer's saved image is its canvas, pixel for pixel.
+And where a browser has no raw pointer updates (Firefox; Chromium on plain http to another
+host), a drag still moves the figure, through ipympl's mousemove listener. (Voilà: tests/browser/test_voila.py.)
 """
 
 import json
@@ -92,7 +96,7 @@ def test_a_drag_encodes_nothing_and_a_saved_state_holds_the_figure_as_shown(savi
     lab.wait_canvas_change(page, figure, before)
     lab.wait_canvas_still(page, figure, interval=0.5)
     during = lab.frame_path_record(page)
-    assert during["frames"] >= 1 and during["encodes"] == 0, during
+    assert during["frames"] >= 1 and during["inline"] == during["frames"] and during["encodes"] == 0, during
 
     # Saving the notebook saves the widget state: each figure encoded once, as it is shown now.
     label = lab.kernel_json(page, "print(_json.dumps(explorer.fig.canvas._figure_label))")
@@ -107,4 +111,109 @@ def test_a_drag_encodes_nothing_and_a_saved_state_holds_the_figure_as_shown(savi
     assert str(explorer_state.get("_data_url", "")).startswith("data:image/png;base64,"), explorer_state.keys()
     comparison = _pixels_differing(explorer_state["_data_url"], figure)
     assert comparison["differing"] == 0, comparison
+    assert lab.cell_errors(page) == []
+
+
+# Each pointermove's dispatch and each motion message sent to the kernel, in page time (ms).
+MOTION_RECORDER = r"""() => {
+    const r = window.courseMotion = {dispatched: [], sent: []};
+    window.addEventListener('pointermove', () => r.dispatched.push(performance.now()), true);
+    const send = WebSocket.prototype.send, text = new TextDecoder();
+    WebSocket.prototype.send = function (data) {
+        const s = typeof data === 'string' ? data : text.decode(ArrayBuffer.isView(data) ? data : new Uint8Array(data));
+        if (s.includes('motion_notify')) r.sent.push(performance.now());
+        return send.call(this, data);
+    };
+}"""
+TIP_AT_FRACTION_CODE = (  # the explorer's tip (snapped, kept in the axes) for a point given as a figure fraction
+    "import numpy as _np\n"
+    "from helpers.widgets import snap_to_step as _snap\n"
+    "_w, _h = explorer.fig.bbox.size\n"
+    "_d = explorer.plot.ax_vec.transData.inverted().transform(({fx} * _w, (1 - {fy}) * _h))\n"
+    "_e = explorer.edge\n"
+    "print(_json.dumps([list(map(float, _np.clip(_snap(_d, explorer.snap), -_e, _e))),"
+    " list(map(float, explorer.state['vector']))]))")
+
+
+def _press_on_tip(page, figure):
+    lab.scroll_into_view_still(figure)
+    lab.wait_canvas_still(page, figure, interval=0.5)
+    fx, fy = lab.kernel_json(page, lab.NORM_TIP_FRACTION_CODE)
+    box = lab.event_canvas(figure).bounding_box()
+
+    def at(frac):
+        return box["x"] + frac[0] * box["width"], box["y"] + frac[1] * box["height"]
+
+    page.mouse.move(*at((fx, fy)))
+    page.wait_for_timeout(100)
+    page.mouse.down()
+    page.wait_for_timeout(100)
+    return fx, fy, at
+
+
+def test_a_figure_drag_is_sent_before_chromium_delivers_the_mouse_move(page, lab_server):
+    """Each move leaves for the kernel from its raw update, before the move's frame-aligned
+    pointermove is dispatched; a burst of moves inside ipympl's 33 ms throttle ends with the last
+    one (lodash's trailing call), so the tip lands where the mouse stopped while it is still held."""
+    lab.open_notebook(page, lab_server.base_url, lab_server.token, SOURCE)
+    lab.wait_kernel_ready(page)
+    lab.run_all_cells(page, timeout=180)
+    lab.wait_figures_painted(page)
+    assert page.evaluate("'onpointerrawupdate' in window"), "Chromium on 127.0.0.1 has raw pointer updates"
+    figure = page.locator(f".{EXPLORER}").locator(lab.FIGURE).first
+    fx, fy, at = _press_on_tip(page, figure)
+    page.evaluate(MOTION_RECORDER)
+    try:
+        for i in range(1, 7):  # spaced beyond the throttle: one message per move
+            page.mouse.move(*at((fx + 0.006 * i, fy - 0.006 * i)))
+            page.wait_for_timeout(120)
+        record = page.evaluate("() => window.courseMotion")
+        assert len(record["dispatched"]) == 6 and len(record["sent"]) == 6, record
+        late = [(sent, dispatched) for sent, dispatched in zip(record["sent"], record["dispatched"])
+                if sent >= dispatched]
+        assert not late, f"moves sent after their pointermove was dispatched (ms): {late}"
+
+        end = (fx + 0.05, fy - 0.01)
+        for k in range(1, 5):  # a burst, well inside 33 ms
+            page.mouse.move(*at((fx + 0.036 + 0.0035 * k, fy - 0.036 + 0.0065 * k)))
+        page.wait_for_timeout(400)
+        expected, tip = lab.kernel_json(page, TIP_AT_FRACTION_CODE.format(fx=end[0], fy=end[1]))
+        assert tip == expected, (tip, expected)
+    finally:
+        page.mouse.up()
+    assert lab.cell_errors(page) == []
+
+
+@pytest.fixture
+def plain_page(browser, lab_server):
+    """A page whose browser has no raw pointer updates."""
+    context = browser.new_context(viewport=lab.VIEWPORT)
+    context.add_init_script("delete window.onpointerrawupdate;")
+    context.add_init_script(lab.FRAME_PATH_PROBE)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_without_raw_updates_a_drag_goes_through_mousemove(plain_page, lab_server):
+    page = plain_page
+    lab.open_notebook(page, lab_server.base_url, lab_server.token, SOURCE)
+    lab.wait_kernel_ready(page)
+    lab.run_all_cells(page, timeout=180)
+    lab.wait_figures_painted(page)
+    assert page.evaluate("!('onpointerrawupdate' in window)")
+    figure = page.locator(f".{EXPLORER}").locator(lab.FIGURE).first
+    lab.wait_canvas_still(page, figure, interval=0.5)
+    lab.frame_path_record(page, clear=True)
+    before_state = lab.kernel_json(page, "print(_json.dumps(list(map(float, explorer.state['vector']))))")
+    before = lab.canvas_png_hash(figure)
+    fx, fy = lab.kernel_json(page, lab.NORM_TIP_FRACTION_CODE)
+    lab.scroll_into_view_still(figure)
+    lab.canvas_drag(page, figure, (fx, fy), (fx + 0.04, fy - 0.05), steps=8)
+    lab.wait_canvas_change(page, figure, before)
+    lab.wait_canvas_still(page, figure, interval=0.5)
+    during = lab.frame_path_record(page)
+    assert during["frames"] >= 1 and during["inline"] == during["frames"] and during["encodes"] == 0, during
+    after_state = lab.kernel_json(page, "print(_json.dumps(list(map(float, explorer.state['vector']))))")
+    assert after_state != before_state
     assert lab.cell_errors(page) == []
