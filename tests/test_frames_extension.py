@@ -67,9 +67,9 @@ def test_it_was_written_for_the_installed_ipympl():
     assert json.loads((page / "package.json").read_text())["version"] == "0.12.0"
     code = "".join(path.read_text() for path in (page / "static").glob("*.js"))
     assert IPYMPL_HANDLE_BINARY in code, "ipympl's handle_binary changed: read it against labextension/src/index.js"
-    assert IPYMPL_MOTION in code, "ipympl's mouse moves changed: read them against withRawMotion in labextension/src/index.js"
-    throttle = re.search(r'\$r\.throttle=function\(n,t,r\)\{var e=!0,u=!0;.{0,200}?Eo\(n,t,\{leading:e,maxWait:t,trailing:u\}\)',
-                         code)
+    assert IPYMPL_MOTION in code, "ipympl's mouse moves changed: read withRawMotion in labextension/src/index.js"
+    throttle = re.search(r'\$r\.throttle=function\(n,t,r\)\{var e=!0,u=!0;.{0,200}?'
+                         r'Eo\(n,t,\{leading:e,maxWait:t,trailing:u\}\)', code)
     assert throttle, "ipympl's bundled lodash throttle (leading and trailing by default) changed"
 
 

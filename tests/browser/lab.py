@@ -818,9 +818,9 @@ print('threads:', ', '.join(t.name for t in threading.enumerate()))
 
 # ipympl's frame path on the page, recorded for the course's JupyterLab extension (labextension/,
 # issue 13): how many frames reached a figure (ipympl's handle_binary sets its image's src to a blob
-# URL for every frame, the extension's to a data URL) and how many times a figure's offscreen canvas (not in the document) was
-# encoded with toDataURL: ipympl's own path after every frame, the extension's only when a widget
-# state is saved. Install it with page.add_init_script(FRAME_PATH_PROBE) before JupyterLab or Voilà
+# URL for every frame, the extension's to a data URL) and how many times a figure's offscreen
+# canvas (not in the document) was encoded with toDataURL: ipympl's own path after every frame,
+# the extension's only when a widget state is saved. Install it with page.add_init_script(FRAME_PATH_PROBE) before JupyterLab or Voilà
 # loads; read it with frame_path_record.
 FRAME_PATH_PROBE = r"""(() => {
     const record = {frames: 0, inline: 0, encodes: 0};
@@ -830,8 +830,9 @@ FRAME_PATH_PROBE = r"""(() => {
         configurable: true,
         get() { return src.get.call(this); },
         set(value) {
-            if (typeof value === 'string' && value.startsWith('blob:')) record.frames++;
-            if (typeof value === 'string' && value.startsWith('data:image/png;base64,')) { record.frames++; record.inline++; }
+            const text = typeof value === 'string' ? value : '';
+            if (text.startsWith('blob:')) record.frames++;
+            if (text.startsWith('data:image/png;base64,')) { record.frames++; record.inline++; }
             return src.set.call(this, value);
         },
     });
