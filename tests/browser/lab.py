@@ -820,8 +820,9 @@ print('threads:', ', '.join(t.name for t in threading.enumerate()))
 # issue 13): how many frames reached a figure (ipympl's handle_binary sets its image's src to a blob
 # URL for every frame, the extension's to a data URL) and how many times a figure's offscreen
 # canvas (not in the document) was encoded with toDataURL: ipympl's own path after every frame,
-# the extension's only when a widget state is saved. Install it with page.add_init_script(FRAME_PATH_PROBE) before JupyterLab or Voilà
-# loads; read it with frame_path_record.
+# the extension's only when a widget state is saved. Install it with
+# page.add_init_script(FRAME_PATH_PROBE) before JupyterLab or Voilà loads; read it with
+# frame_path_record.
 FRAME_PATH_PROBE = r"""(() => {
     const record = {frames: 0, inline: 0, encodes: 0};
     window.courseFramePath = record;
