@@ -61,10 +61,15 @@ _INSTALL = """
     const [root, mode] = args;
     if (!window.__lat) {
         window.__lat = {armed: false, tEvent: 0, tListen: 0, tDraw: 0, lastDraw: 0, draws: 0};
-        window.addEventListener('pointermove', (e) => {
-            const L = window.__lat;
-            if (L.armed && !L.tEvent) { L.tEvent = e.timeStamp; L.tListen = performance.now(); }
-        }, true);
+        // The move's first event: its raw update (dispatched at once; the course's extension sends
+        // figure drags from it) or its pointermove (at the next animation frame). Both carry the
+        // time the input event was made; a frame can be drawn before the pointermove comes.
+        for (const type of ['pointerrawupdate', 'pointermove']) {
+            window.addEventListener(type, (e) => {
+                const L = window.__lat;
+                if (L.armed && !L.tEvent) { L.tEvent = e.timeStamp; L.tListen = performance.now(); }
+            }, true);
+        }
     }
     const changed = () => {
         const L = window.__lat, now = performance.now();

@@ -35,7 +35,7 @@
   const rawProp = Object.getOwnPropertyDescriptor(window, 'onpointerrawupdate'); // Chromium: on window itself
   Object.defineProperty(H, 'noRawUpdates', {
     set(v) {
-      if (!rawProp) return;
+      if (!rawProp) throw new Error('this browser has no raw pointer updates: variant mousemove measures nothing');
       if (v) delete window.onpointerrawupdate;
       else Object.defineProperty(window, 'onpointerrawupdate', rawProp);
     },
@@ -107,7 +107,8 @@
   // canvas with toDataURL); image.onload draws it on the offscreen canvas, then on each view.
   // The course's extension sets a data URL instead (and encodes nothing). Variant 'blob'
   // (window.__hops.blobFrames) turns the extension's data URL back into a blob URL here, as
-  // ipympl has it (plus this script's base64 decode, about 0.2 ms at ratio 1 and 0.6 at 2).
+  // ipympl has it (plus the extension's base64 encode and this script's decode, together about
+  // 0.5 ms at ratio 1 and 1-1.6 ms at 2, on the main thread: the variant is that much slower).
   const isFrame = (v) => typeof v === 'string' && (v.startsWith('blob:') || v.startsWith('data:image/png;base64,'));
   const src = Object.getOwnPropertyDescriptor(HTMLImageElement.prototype, 'src');
   Object.defineProperty(HTMLImageElement.prototype, 'src', {

@@ -148,7 +148,7 @@ def test_a_redraw_during_a_drag_sends_its_frame_at_once_and_keeps_the_layout(mon
     ax.plot([0, 1], [0, 1])
     blitter = blitting.Blitter(fig)
     fig.canvas.draw()
-    placed = ax.get_position().bounds
+    placed, engine = ax.get_position().bounds, fig.get_layout_engine()
     sent, events = [], []
     monkeypatch.setattr(fig.canvas, "send_binary", sent.append)
     monkeypatch.setattr(fig.canvas, "send_event", lambda name, **kw: events.append(name))
@@ -156,7 +156,7 @@ def test_a_redraw_during_a_drag_sends_its_frame_at_once_and_keeps_the_layout(mon
     blitter.full_redraw(during_drag=True)
     assert len(sent) == 1 and events == []  # drawn and sent now, no "draw" request to the page
     assert ax.get_position().bounds == placed
-    assert type(fig.get_layout_engine()).__name__ == "ConstrainedLayoutEngine"
+    assert fig.get_layout_engine() is engine
     frame = np.asarray(Image.open(io.BytesIO(sent[0])).convert("RGBA"))  # a diff: changed pixels, 0 elsewhere
     shown = np.asarray(fig.canvas.get_renderer().buffer_rgba())[:frame.shape[0], :frame.shape[1]]
     changed = frame[..., 3] > 0
@@ -165,3 +165,27 @@ def test_a_redraw_during_a_drag_sends_its_frame_at_once_and_keeps_the_layout(mon
     assert events == ["draw"] and len(sent) == 1  # the page is asked; it answers with a draw
     fig.canvas.draw()
     assert ax.get_position().bounds[0] > placed[0]  # laid out again: the wider labels take room
+
+
+def test_redraws_during_a_drag_never_take_more_than_half_the_kernel(monkeypatch):
+    """A redraw asked for sooner after the last one than that one lasted waits on a timer, and
+    blits wait with it (their background is stale); the timer then draws the latest state."""
+    fig, ax = new_figure(4, 3)
+    FigureManager(Canvas(fig), 1)
+    (line,) = ax.plot([0, 1], [0, 1])
+    blitter = blitting.Blitter(fig, [line])
+    fig.canvas.draw()
+    sent, drawn = [], []
+    monkeypatch.setattr(fig.canvas, "send_binary", sent.append)
+    monkeypatch.setattr(fig.canvas, "send_event", lambda name, **kw: None)
+    fig.canvas.mpl_connect("draw_event", lambda event: drawn.append(tuple(map(float, ax.get_ylim()))))
+    blitter.full_redraw(during_drag=True)
+    assert len(sent) == 1
+    ax.set_ylim(-5, 5)
+    line.set_ydata([-4, 4])
+    blitter.full_redraw(during_drag=True)  # at once after a draw that took milliseconds: it waits
+    blitter.update()  # a blit now would draw the new line on the old axes: it waits too
+    assert len(sent) == 1 and blitter._drag_draw_pending
+    _fire(blitter._drag_timer)
+    assert len(sent) == 2 and not blitter._drag_draw_pending
+    assert drawn[-1] == (-5.0, 5.0)  # the timer's draw shows the latest limits

@@ -25,8 +25,8 @@ LABEXTENSIONS = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
 # it stores the whole figure's data URL after every frame.
 IPYMPL_HANDLE_BINARY = ('this.image.src=o,this.set("_data_url",this.offscreen_canvas.toDataURL()),'
                         'this.waiting_for_image=!1}')
-# ipympl's canvas view: mouse moves go out through lodash's throttle (leading and trailing calls, as
-# the plugin's throttle), from `mousemove`, with the handler mouse_event("motion_notify") returns.
+# ipympl's canvas view: mouse moves go out through lodash's throttle (leading and trailing calls; the
+# plugin's throttle allows the same rate), from `mousemove`, with the handler mouse_event("motion_notify") returns.
 IPYMPL_MOTION = ('.addEventListener("mousemove",(0,s.throttle)(this.mouse_event("motion_notify"),'
                  'this.model.get("pan_zoom_throttle")))')
 

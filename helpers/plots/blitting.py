@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import struct
 import sys
+import time
 import weakref
 import zlib
 from collections.abc import Callable
@@ -82,6 +83,9 @@ class Blitter:
         self.artists = []
         self.on_error = None
         self._background = None
+        self._drag_draw_ready_at = 0.0  # perf_counter() from which a redraw during a drag may run at once
+        self._drag_draw_pending = False
+        self._drag_timer = None
         for artist in artists:
             self.add(artist)
         _BLITTERS.setdefault(fig, []).append(weakref.ref(self))
@@ -117,6 +121,8 @@ class Blitter:
 
     def update(self) -> None:
         """Show the animated artists' new state: a blit if possible, else a full redraw."""
+        if self._drag_draw_pending:
+            return  # a full redraw is on its way (see full_redraw) and shows this state
         if self._background is None:
             self.full_redraw()
             return
@@ -130,15 +136,42 @@ class Blitter:
         """Redraw everything (after limits or other static content changed).
 
         By default ipympl asks the page for the draw (``draw_idle``: the page answers with a draw
-        request, one more round trip, and the redraws asked for in one callback become one).
-        ``during_drag=True`` is for a drag that redraws in full on every move (03's axes following
-        the mouse): the figure is drawn and its frame sent at once, and the layout engine keeps its
-        last placement for this draw (constrained layout measures every text once more; 40 -> 24
-        ms for 03's figure, issue 13). The caller redraws without it when the drag ends.
+        request, one more round trip, and it asks again only after the frame came, so slow draws
+        are skipped, not queued). ``during_drag=True`` is for a drag that redraws in full on every
+        move (03's axes following the mouse): the figure is drawn and its frame sent at once, and
+        the layout engine keeps its last placement for this draw (constrained layout measures
+        every text once more: 40 -> 24 ms for 03's figure, issue 13). Such draws take at most half
+        of the kernel's time: one that comes sooner after the last than that draw lasted waits on a
+        timer and then shows the latest state (blits wait for it too), so a fast drag never queues
+        moves behind draws. The caller redraws without it when the drag ends.
         """
         if not during_drag:
+            self._drag_draw_pending = False  # this redraw shows the latest state
             self.canvas.draw_idle()
             return
+        wait = self._drag_draw_ready_at - time.perf_counter()
+        if wait <= 0:
+            self._draw_now()
+            return
+        self._drag_draw_pending = True
+        if self._drag_timer is None:
+            self._drag_timer = self.canvas.new_timer()
+            self._drag_timer.single_shot = True
+            self._drag_timer.add_callback(self._draw_pending)
+        self._drag_timer.interval = max(1, int(1000 * wait))
+        self._drag_timer.start()
+
+    def _draw_pending(self) -> None:
+        with WIDGET_LOCK:  # a timer runs on the main thread, widget messages maybe on another
+            try:
+                if self._drag_draw_pending:
+                    self._draw_now()
+            except Exception as error:  # a timer callback's error would only reach the kernel's log
+                _report([self], error)
+
+    def _draw_now(self) -> None:
+        self._drag_draw_pending = False
+        start = time.perf_counter()
         engine = self.fig.get_layout_engine()
         if engine is not None:
             self.fig.set_layout_engine("none")
@@ -147,6 +180,8 @@ class Blitter:
         finally:
             if engine is not None:
                 self.fig.set_layout_engine(engine)
+            end = time.perf_counter()
+            self._drag_draw_ready_at = end + (end - start)
 
 
 def encode_png(rgba) -> bytes:

@@ -48,10 +48,18 @@ function isIpymplCanvas(attributes) {
 // 1.0 ms at 2 for a frame of 51 and 139 kB, base64 included). The decode is the same lazy one
 // (benchmarks/README.md, "Where the time goes", 2026-12-06, second part). createImageBitmap was
 // tried too: its decode on a worker waits for a core the kernel also needs (+7 ms at ratio 2).
+// A frame equal to the one before (a move that changed no pixel sends the same empty diff twice)
+// is a data URL equal to the image's: the browser does not load it again and fires no load event,
+// so it is drawn at once, as ipympl draws every frame.
 function handleBinaryWithoutEncoding(msg, buffers) {
   const bytes = new Uint8Array(ArrayBuffer.isView(buffers[0]) ? buffers[0].buffer : buffers[0]);
   const previous = this.image.src;
-  this.image.src = 'data:image/png;base64,' + base64(bytes);
+  const frame = 'data:image/png;base64,' + base64(bytes);
+  if (frame === previous && this.image.complete && typeof this.image.onload === 'function') {
+    this.image.onload();
+  } else {
+    this.image.src = frame;
+  }
   if (previous && previous.startsWith('blob:')) {
     (window.URL || window.webkitURL).revokeObjectURL(previous);
   }
@@ -71,10 +79,13 @@ function base64(bytes) {
 
 // A figure drag, sent from `pointerrawupdate` instead of `mousemove`: Chromium delivers mouse moves
 // aligned with its next animation frame, 11-13 ms after the hand moved on the course's machine;
-// raw updates come at once (benchmarks/README.md, 2026-12-07). ipympl's own motion handler sends
-// the move, throttled as ipympl throttles it (lodash's throttle: the first move at once, the last
-// one of every `pan_zoom_throttle` ms after it); its `mousemove` listener then sends nothing. Only
-// where the browser has raw updates (Chromium, in a secure context: https or localhost).
+// raw updates come at once (benchmarks/README.md, "Where the time goes", 2026-12-06, second part).
+// ipympl's own motion handler sends the move, at most one per `pan_zoom_throttle` ms as ipympl's
+// lodash throttle allows (the first at once, the latest when the interval has passed); its
+// `mousemove` listener then sends nothing. A move still waiting is sent before a release or a
+// leave (pointer events come before the mouse events ipympl listens to). Only where the browser
+// has raw updates (Chromium, in a secure context: https or localhost). Boundary events stay frame-
+// aligned: the first move over a figure can reach the kernel before its figure_enter.
 function withRawMotion(view) {
   const ownMouseEvent = view.mouse_event;
   const ownInitCanvas = view._init_canvas;
@@ -93,37 +104,52 @@ function withRawMotion(view) {
   view._init_canvas = function () {
     ownInitCanvas.call(this);
     const send = throttle(this.courseMotion, this.model.get('pan_zoom_throttle'));
-    this.top_canvas.addEventListener('pointerrawupdate', (event) => {
+    const canvas = this.top_canvas;
+    canvas.addEventListener('pointerrawupdate', (event) => {
       if (event.pointerType !== 'touch' && rawUpdates()) {
         send(event); // mouse and pen: the moves that also fire mousemove
       }
     });
+    canvas.addEventListener('pointerup', send.flush);
+    canvas.addEventListener('pointerleave', send.flush);
+    this.once('remove', send.cancel);
   };
 }
 
-// lodash's throttle with its defaults (leading and trailing calls), as ipympl uses it.
+// At most one call per `wait` ms: the first at once, the latest when the interval has passed.
+// flush() makes a waiting call now; cancel() drops it.
 function throttle(call, wait) {
   let last = -Infinity;
   let timer = null;
   let pending = null;
-  return (event) => {
+  const fire = () => {
+    clearTimeout(timer);
+    timer = null;
+    last = performance.now();
+    const event = pending;
+    pending = null;
+    call(event);
+  };
+  const throttled = (event) => {
+    pending = event;
     const remaining = wait - (performance.now() - last);
     if (remaining <= 0) {
-      clearTimeout(timer);
-      timer = null;
-      last = performance.now();
-      call(event);
-      return;
-    }
-    pending = event;
-    if (timer === null) {
-      timer = setTimeout(() => {
-        timer = null;
-        last = performance.now();
-        call(pending);
-      }, remaining);
+      fire();
+    } else if (timer === null) {
+      timer = setTimeout(fire, remaining);
     }
   };
+  throttled.flush = () => {
+    if (timer !== null) {
+      fire();
+    }
+  };
+  throttled.cancel = () => {
+    clearTimeout(timer);
+    timer = null;
+    pending = null;
+  };
+  return throttled;
 }
 
 // The figure as shown, encoded only when a widget state is asked for (saving it, embedding it);

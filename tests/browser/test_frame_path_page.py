@@ -116,8 +116,9 @@ def test_a_drag_encodes_nothing_and_a_saved_state_holds_the_figure_as_shown(savi
 
 # Each pointermove's dispatch and each motion message sent to the kernel, in page time (ms).
 MOTION_RECORDER = r"""() => {
-    const r = window.courseMotion = {dispatched: [], sent: []};
+    const r = window.courseMotion = {dispatched: [], raw: 0, sent: []};
     window.addEventListener('pointermove', () => r.dispatched.push(performance.now()), true);
+    window.addEventListener('pointerrawupdate', () => { r.raw++; }, true);
     const send = WebSocket.prototype.send, text = new TextDecoder();
     WebSocket.prototype.send = function (data) {
         const s = typeof data === 'string' ? data : text.decode(ArrayBuffer.isView(data) ? data : new Uint8Array(data));
@@ -153,8 +154,9 @@ def _press_on_tip(page, figure):
 
 def test_a_figure_drag_is_sent_before_chromium_delivers_the_mouse_move(page, lab_server):
     """Each move leaves for the kernel from its raw update, before the move's frame-aligned
-    pointermove is dispatched; a burst of moves inside ipympl's 33 ms throttle ends with the last
-    one (lodash's trailing call), so the tip lands where the mouse stopped while it is still held."""
+    pointermove is dispatched; a burst of moves inside ipympl's 33 ms throttle sends fewer
+    messages than moves and ends with the last one (the throttle's trailing call), so the tip
+    lands where the mouse stopped while it is still held."""
     lab.open_notebook(page, lab_server.base_url, lab_server.token, SOURCE)
     lab.wait_kernel_ready(page)
     lab.run_all_cells(page, timeout=180)
@@ -174,9 +176,11 @@ def test_a_figure_drag_is_sent_before_chromium_delivers_the_mouse_move(page, lab
         assert not late, f"moves sent after their pointermove was dispatched (ms): {late}"
 
         end = (fx + 0.05, fy - 0.01)
-        for k in range(1, 5):  # a burst, well inside 33 ms
-            page.mouse.move(*at((fx + 0.036 + 0.0035 * k, fy - 0.036 + 0.0065 * k)))
+        page.evaluate("() => { window.courseMotion.raw = 0; window.courseMotion.sent = []; }")
+        page.mouse.move(*at(end), steps=6)  # a burst: six moves sent back to back, well inside 33 ms
         page.wait_for_timeout(400)
+        burst = page.evaluate("() => window.courseMotion")
+        assert 2 <= len(burst["sent"]) < burst["raw"], burst  # the throttle kept some, and sent the last
         expected, tip = lab.kernel_json(page, TIP_AT_FRACTION_CODE.format(fx=end[0], fy=end[1]))
         assert tip == expected, (tip, expected)
     finally:
