@@ -219,10 +219,17 @@ class CanvasProbe:
         self.reset()
 
     def answer_draw_requests(self) -> None:
-        """What the browser's reply to draw_idle triggers: one full draw."""
+        """What the browser's reply to draw_idle triggers: one full draw. Also a Blitter's redraw
+        during a drag that waits on a timer (the kernel's event loop fires it before the next move
+        when moves come at a hand's pace; here they come back to back, so it is drawn now)."""
         if self._pending_draw:
             self._pending_draw = False
             self.canvas._handle_message(self.canvas, {"type": "draw"}, [])
+        from helpers.plots.blitting import blitters_of
+
+        for blitter in blitters_of(self.canvas.figure):
+            if blitter._drag_draw_pending:
+                blitter._draw_pending()
 
     def reset(self) -> None:
         self.frames, self.bytes, self.full_draws, self.draw_requests = 0, 0, 0, 0

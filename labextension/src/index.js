@@ -46,7 +46,7 @@ function isIpymplCanvas(attributes) {
 // process (an IPC round trip, 3 ms in an idle page and 7-10 ms in JupyterLab during a drag on the
 // course's machine); a data URL is read in the page at once (0.6 ms at device pixel ratio 1 and
 // 1.0 ms at 2 for a frame of 51 and 139 kB, base64 included). The decode is the same lazy one
-// (benchmarks/README.md, "Where the time goes", 2026-12-06, second part). createImageBitmap was
+// (benchmarks/README.md, "Where the time goes, 2026-12-06 evening"). createImageBitmap was
 // tried too: its decode on a worker waits for a core the kernel also needs (+7 ms at ratio 2).
 // A frame equal to the one before (a move that changed no pixel sends the same empty diff twice)
 // is a data URL equal to the image's: the browser does not load it again and fires no load event,
@@ -79,7 +79,7 @@ function base64(bytes) {
 
 // A figure drag, sent from `pointerrawupdate` instead of `mousemove`: Chromium delivers mouse moves
 // aligned with its next animation frame, 11-13 ms after the hand moved on the course's machine;
-// raw updates come at once (benchmarks/README.md, "Where the time goes", 2026-12-06, second part).
+// raw updates come at once (benchmarks/README.md, "Where the time goes, 2026-12-06 evening").
 // ipympl's own motion handler sends the move, at most one per `pan_zoom_throttle` ms as ipympl's
 // lodash throttle allows (the first at once, the latest when the interval has passed); its
 // `mousemove` listener then sends nothing. A move still waiting is sent before a release or a
