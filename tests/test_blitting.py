@@ -183,9 +183,16 @@ def test_redraws_during_a_drag_never_take_more_than_half_the_kernel(monkeypatch)
     assert len(sent) == 1
     ax.set_ylim(-5, 5)
     line.set_ydata([-4, 4])
-    blitter.full_redraw(during_drag=True)  # at once after a draw that took milliseconds: it waits
+    blitter._drag_draw_ready_at = blitting.time.perf_counter() + 60.0  # as if the last draw had just taken a minute
+    blitter.full_redraw(during_drag=True)  # sooner than that: it waits
     blitter.update()  # a blit now would draw the new line on the old axes: it waits too
     assert len(sent) == 1 and blitter._drag_draw_pending
     _fire(blitter._drag_timer)
     assert len(sent) == 2 and not blitter._drag_draw_pending
     assert drawn[-1] == (-5.0, 5.0)  # the timer's draw shows the latest limits
+    # A timer that never fires (late, or a backend without timers) does not stop the blits for good:
+    blitter._drag_draw_ready_at = blitting.time.perf_counter() + 60.0
+    blitter.full_redraw(during_drag=True)
+    blitter._drag_draw_ready_at = 0.0  # the time is up, the timer has not fired
+    blitter.update()
+    assert len(sent) == 3 and not blitter._drag_draw_pending

@@ -122,7 +122,10 @@ class Blitter:
     def update(self) -> None:
         """Show the animated artists' new state: a blit if possible, else a full redraw."""
         if self._drag_draw_pending:
-            return  # a full redraw is on its way (see full_redraw) and shows this state
+            if time.perf_counter() < self._drag_draw_ready_at:
+                return  # a full redraw is on its way (see full_redraw) and shows this state
+            self._draw_now()  # its timer is late or never fires: draw now
+            return
         if self._background is None:
             self.full_redraw()
             return
@@ -142,24 +145,25 @@ class Blitter:
         the layout engine keeps its last placement for this draw (constrained layout measures
         every text once more: 40 -> 24 ms for 03's figure, issue 13). Such draws take at most half
         of the kernel's time: one that comes sooner after the last than that draw lasted waits on a
-        timer and then shows the latest state (blits wait for it too), so a fast drag never queues
-        moves behind draws. The caller redraws without it when the drag ends.
+        timer and then shows the latest state (blits wait for it too; one that comes after that time
+        draws it), so a fast drag never queues moves behind draws. The caller redraws without it
+        when the drag ends.
         """
         if not during_drag:
             self._drag_draw_pending = False  # this redraw shows the latest state
             self.canvas.draw_idle()
             return
         wait = self._drag_draw_ready_at - time.perf_counter()
-        if wait <= 0:
+        if wait <= 0 or not hasattr(self.canvas, "get_diff_image"):  # no ipympl: no moves to queue
             self._draw_now()
             return
-        self._drag_draw_pending = True
         if self._drag_timer is None:
             self._drag_timer = self.canvas.new_timer()
             self._drag_timer.single_shot = True
             self._drag_timer.add_callback(self._draw_pending)
         self._drag_timer.interval = max(1, int(1000 * wait))
         self._drag_timer.start()
+        self._drag_draw_pending = True
 
     def _draw_pending(self) -> None:
         with WIDGET_LOCK:  # a timer runs on the main thread, widget messages maybe on another

@@ -13,7 +13,7 @@
  * off by default), so that a notebook opened without a kernel still shows the figure. Encoding
  * the whole figure after every frame of a drag put 3-5 ms per move at device pixel ratio 1 and
  * 10-14 ms at ratio 2 on the critical path on the course's 2-core test machine, competing with
- * the kernel for the same cores (benchmarks/README.md, "Where the time goes, 2026-12-06").
+ * the kernel for the same cores (benchmarks/README.md, "Where the time goes, 2026-12-06 afternoon").
  *
  * This plugin gives each ipympl canvas model a `handle_binary` that does what ipympl's does
  * except the encoding, and a `get_state` that encodes the figure when a state is asked for: a
@@ -43,7 +43,7 @@ function isIpymplCanvas(attributes) {
 
 // ipympl's handle_binary without the encoding of the whole figure, and with the frame given to the
 // figure's <img> as a data URL instead of a blob URL. A blob URL is read back through the browser
-// process (an IPC round trip, 3 ms in an idle page and 7-10 ms in JupyterLab during a drag on the
+// process (an IPC round trip, 3 ms in an idle page and 7-13 ms in JupyterLab during a drag on the
 // course's machine); a data URL is read in the page at once (0.6 ms at device pixel ratio 1 and
 // 1.0 ms at 2 for a frame of 51 and 139 kB, base64 included). The decode is the same lazy one
 // (benchmarks/README.md, "Where the time goes, 2026-12-06 evening"). createImageBitmap was
@@ -78,12 +78,12 @@ function base64(bytes) {
 }
 
 // A figure drag, sent from `pointerrawupdate` instead of `mousemove`: Chromium delivers mouse moves
-// aligned with its next animation frame, 11-13 ms after the hand moved on the course's machine;
-// raw updates come at once (benchmarks/README.md, "Where the time goes, 2026-12-06 evening").
+// aligned with its next animation frame (up to one frame, 16.7 ms, later; 11-13 ms in the course's
+// benchmark on its machine); raw updates come at once (benchmarks/README.md, "Where the time goes, 2026-12-06 evening").
 // ipympl's own motion handler sends the move, at most one per `pan_zoom_throttle` ms as ipympl's
 // lodash throttle allows (the first at once, the latest when the interval has passed); its
-// `mousemove` listener then sends nothing. A move still waiting is sent before a release or a
-// leave (pointer events come before the mouse events ipympl listens to). Only where the browser
+// `mousemove` listener then sends nothing. A move still waiting is sent before a press, a release
+// or a leave (pointer events come before the mouse events ipympl listens to). Only where the browser
 // has raw updates (Chromium, in a secure context: https or localhost). Boundary events stay frame-
 // aligned: the first move over a figure can reach the kernel before its figure_enter.
 function withRawMotion(view) {
@@ -110,9 +110,19 @@ function withRawMotion(view) {
         send(event); // mouse and pen: the moves that also fire mousemove
       }
     });
-    canvas.addEventListener('pointerup', send.flush);
-    canvas.addEventListener('pointerleave', send.flush);
-    this.once('remove', send.cancel);
+    // A waiting move goes before the press, release or leave that follows it (a move sent after
+    // the press, with no button held, would end the drag the press starts).
+    for (const type of ['pointerdown', 'pointerup', 'pointerleave']) {
+      canvas.addEventListener(type, send.flush);
+    }
+    this.courseSend = send;
+  };
+  const ownRemove = view.remove;
+  view.remove = function (...args) {
+    if (this.courseSend !== undefined) {
+      this.courseSend.cancel(); // ipympl's remove() fires no 'remove' event
+    }
+    return ownRemove.apply(this, args);
   };
 }
 
