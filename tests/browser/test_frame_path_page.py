@@ -69,6 +69,32 @@ def _pixels_differing(data_url: str, figure) -> dict:
     }""", data_url)
 
 
+def _open_and_run(page, lab_server, path: str) -> None:
+    lab.open_notebook(page, lab_server.base_url, lab_server.token, path)
+    lab.wait_kernel_ready(page)
+    lab.run_all_cells(page, timeout=180)
+    lab.wait_figures_painted(page)
+
+
+VECTOR_CODE = "print(_json.dumps(list(map(float, explorer.state['vector']))))"
+
+
+def _drag_the_tip(page):
+    """Drag the explorer's tip; returns (its figure, the frame-path record of the drag, the vector
+    before and after)."""
+    figure = page.locator(f".{EXPLORER}").locator(lab.FIGURE).first
+    lab.wait_canvas_still(page, figure, interval=0.5)
+    lab.frame_path_record(page, clear=True)
+    before_vector = lab.kernel_json(page, VECTOR_CODE)
+    fx, fy = lab.kernel_json(page, lab.NORM_TIP_FRACTION_CODE)
+    before = lab.canvas_png_hash(figure)
+    lab.scroll_into_view_still(figure)
+    lab.canvas_drag(page, figure, (fx, fy), (fx + 0.04, fy - 0.05), steps=8)
+    lab.wait_canvas_change(page, figure, before)
+    lab.wait_canvas_still(page, figure, interval=0.5)
+    return figure, lab.frame_path_record(page), (before_vector, lab.kernel_json(page, VECTOR_CODE))
+
+
 def _saved_canvas_states(lab_server) -> list[dict]:
     notebook = json.loads((lab_server.root_dir / COPY).read_text())
     states = notebook.get("metadata", {}).get("widgets", {}).get(STATE_KEY, {}).get("state", {})
@@ -77,25 +103,13 @@ def _saved_canvas_states(lab_server) -> list[dict]:
 
 def test_a_drag_encodes_nothing_and_a_saved_state_holds_the_figure_as_shown(saving_page, lab_server):
     page = saving_page
-    lab.open_notebook(page, lab_server.base_url, lab_server.token, COPY)
-    lab.wait_kernel_ready(page)
-    lab.run_all_cells(page, timeout=180)
-    lab.wait_figures_painted(page)
+    _open_and_run(page, lab_server, COPY)
     start = lab.frame_path_record(page)
     assert start is not None, "the probe was not installed before JupyterLab loaded"
     assert start["frames"] > 0, "no ipympl frame reached the page"
     assert start["encodes"] == 0, start  # ipympl's own path: one encoding per frame
 
-    figure = page.locator(f".{EXPLORER}").locator(lab.FIGURE).first
-    lab.wait_canvas_still(page, figure, interval=0.5)
-    lab.frame_path_record(page, clear=True)
-    fx, fy = lab.kernel_json(page, lab.NORM_TIP_FRACTION_CODE)
-    before = lab.canvas_png_hash(figure)
-    lab.scroll_into_view_still(figure)
-    lab.canvas_drag(page, figure, (fx, fy), (fx + 0.04, fy - 0.05), steps=8)
-    lab.wait_canvas_change(page, figure, before)
-    lab.wait_canvas_still(page, figure, interval=0.5)
-    during = lab.frame_path_record(page)
+    figure, during, _ = _drag_the_tip(page)
     assert during["frames"] >= 1 and during["inline"] == during["frames"] and during["encodes"] == 0, during
 
     # Saving the notebook saves the widget state: each figure encoded once, as it is shown now.
@@ -162,10 +176,7 @@ def test_a_figure_drag_is_sent_before_chromium_delivers_the_mouse_move(page, lab
     pointermove is dispatched; a move made just before the press leaves before the press (else the
     drag would end at once); a burst of moves inside ipympl's 33 ms throttle ends with the last one
     (the throttle's trailing call), so the tip lands where the mouse stopped while it is still held."""
-    lab.open_notebook(page, lab_server.base_url, lab_server.token, SOURCE)
-    lab.wait_kernel_ready(page)
-    lab.run_all_cells(page, timeout=180)
-    lab.wait_figures_painted(page)
+    _open_and_run(page, lab_server, SOURCE)
     assert page.evaluate("'onpointerrawupdate' in window"), "Chromium on 127.0.0.1 has raw pointer updates"
     figure = page.locator(f".{EXPLORER}").locator(lab.FIGURE).first
     fx, fy, at = _press_on_tip(page, figure)
@@ -209,23 +220,9 @@ def plain_page(browser, lab_server):
 
 def test_without_raw_updates_a_drag_goes_through_mousemove(plain_page, lab_server):
     page = plain_page
-    lab.open_notebook(page, lab_server.base_url, lab_server.token, SOURCE)
-    lab.wait_kernel_ready(page)
-    lab.run_all_cells(page, timeout=180)
-    lab.wait_figures_painted(page)
+    _open_and_run(page, lab_server, SOURCE)
     assert page.evaluate("!('onpointerrawupdate' in window)")
-    figure = page.locator(f".{EXPLORER}").locator(lab.FIGURE).first
-    lab.wait_canvas_still(page, figure, interval=0.5)
-    lab.frame_path_record(page, clear=True)
-    before_state = lab.kernel_json(page, "print(_json.dumps(list(map(float, explorer.state['vector']))))")
-    before = lab.canvas_png_hash(figure)
-    fx, fy = lab.kernel_json(page, lab.NORM_TIP_FRACTION_CODE)
-    lab.scroll_into_view_still(figure)
-    lab.canvas_drag(page, figure, (fx, fy), (fx + 0.04, fy - 0.05), steps=8)
-    lab.wait_canvas_change(page, figure, before)
-    lab.wait_canvas_still(page, figure, interval=0.5)
-    during = lab.frame_path_record(page)
+    _, during, (before_state, after_state) = _drag_the_tip(page)
     assert during["frames"] >= 1 and during["inline"] == during["frames"] and during["encodes"] == 0, during
-    after_state = lab.kernel_json(page, "print(_json.dumps(list(map(float, explorer.state['vector']))))")
     assert after_state != before_state
     assert lab.cell_errors(page) == []
