@@ -1,5 +1,7 @@
 /*
- * l1-l2-course-frames: the course's one change to ipympl's page side (issue 13, drag latency).
+ * l1-l2-course-frames: the course's changes to ipympl's page side (issue 13, drag latency): no
+ * whole-figure encoding after every frame (below), frames given to ipympl's <img> as data URLs
+ * (handleBinaryWithoutEncoding), and figure drags sent from raw pointer updates (withRawMotion).
  *
  * Every frame the kernel sends to an ipympl figure reaches the page's `handle_binary`. ipympl
  * 0.10 (its page side is jupyter-matplotlib 0.12) turns the PNG into an image to draw, and then,
@@ -22,7 +24,8 @@
  *
  * It changes only figures whose page-side code is the code it was written for: the kernel's
  * ipympl declares a version in IPYMPL_PAGE_VERSIONS, and ipympl's own `handle_binary` still
- * stores `_data_url` from `toDataURL` (so a changed ipympl is left alone). Otherwise it says so
+ * stores `_data_url` from `toDataURL` (so a changed ipympl is left alone); and only views whose
+ * `_init_canvas` still listens to `mousemove` with mouse_event("motion_notify") get raw motion. Otherwise it says so
  * once in the browser console. Installed with the course's Python package (pyproject.toml,
  * shared-data); JupyterLab and Voilà load it. Build: labextension/README.md. Tests:
  * tests/test_frames_extension.py, tests/browser/test_frame_path_page.py, tests/browser/test_voila.py.
