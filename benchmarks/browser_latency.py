@@ -74,7 +74,7 @@ _INSTALL = """
     const changed = () => {
         const L = window.__lat, now = performance.now();
         L.lastDraw = now; L.draws += 1;
-        if (L.armed && L.tEvent && !L.tDraw) L.tDraw = now;
+        if (L.armed && L.tEvent && !L.tDraw) { L.tDraw = now; if (L.onDraw) L.onDraw(); }
     };
     if (mode === 'canvas') {
         const canvas = root.querySelector('.jupyter-matplotlib-canvas-div canvas');
@@ -126,30 +126,68 @@ _NET_HOOK = """
 })();
 """
 
-_ARM = "() => Object.assign(window.__lat, {armed: true, tEvent: 0, tListen: 0, tDraw: 0, tSend: 0, tRecv: 0})"
+# Arm for one move. A slider's handle is passed in: its value before the move is kept, so the page
+# itself can tell a move too short to change it (a Playwright query after the move would run on the
+# page's main thread while the frame is on its way: a locator's `get_attribute` took 7-9 ms there in
+# a trace of 04's sliders at ratio 2, and delayed the frame by as much).
+_ARM = """(handle) => Object.assign(window.__lat, {armed: true, tEvent: 0, tListen: 0, tDraw: 0, tSend: 0,
+    tRecv: 0, handle, before: handle ? handle.getAttribute('aria-valuenow') : null})"""
+# Resolves when the move's frame is drawn ('drawn'), or (a slider) when its value is still the
+# same 50 ms after the move's event ('same': such a move sends nothing), or after timeoutMs
+# ('miss'). Event-driven: the drawImage wrapper calls L.onDraw; nothing polls the page while a
+# move is on its way (see the note at _one_move).
+_DONE = """(timeoutMs) => new Promise((resolve) => {
+    const L = window.__lat;
+    const timers = [];
+    const finish = (how) => { timers.forEach(clearTimeout); L.onDraw = null; resolve(how); };
+    if (L.tDraw > 0) return finish('drawn');
+    L.onDraw = () => finish('drawn');
+    timers.push(setTimeout(() => finish('miss'), timeoutMs));
+    if (L.handle) {
+        const check = () => {
+            if (L.tEvent && performance.now() - L.tEvent > 50) {
+                if (L.handle.getAttribute('aria-valuenow') === L.before) finish('same');
+                return;  // the value changed: its frame is on its way
+            }
+            timers.push(setTimeout(check, 10));
+        };
+        timers.push(setTimeout(check, 10));
+    }
+})"""
 _READ = """() => { const L = window.__lat; L.armed = false;
                    return {event: L.tEvent, listen: L.tListen, draw: L.tDraw, send: L.tSend, recv: L.tRecv}; }"""
-_QUIET = """(q) => { const L = window.__lat;
-                     return performance.now() - Math.max(L.lastDraw, L.tEvent) > q; }"""
+# Resolves once no frame has been drawn for q ms (after the move's event).
+_QUIET = """(q) => new Promise((resolve) => {
+    const tick = () => {
+        const L = window.__lat, idle = performance.now() - Math.max(L.lastDraw, L.tEvent);
+        if (idle > q) resolve(true); else setTimeout(tick, q - idle + 1);
+    };
+    tick();
+})"""
 
 
-def _one_move(page, x: float, y: float, timeout_ms: float, quiet_ms: float, check=None):
+def _one_move(page, x: float, y: float, timeout_ms: float, quiet_ms: float, slider_handle=None):
     """Move the mouse to (x, y); return (ms from the event to the change, or None for a miss,
-    whether the move counts)."""
-    before = check() if check else None
-    page.evaluate(_ARM)
+    whether the move counts: a slider move that left the value as it was does not).
+
+    Between the move and its frame the benchmark runs nothing in the page but two timers: no
+    Playwright query (a locator's `get_attribute` after the move ran 7-9 ms on the page's main
+    thread while the frame was on its way, in a trace of 04's sliders at ratio 2) and no polling
+    at every animation frame (that keeps Chromium's frame pipeline running, and a move made then
+    waits for the next frame tick before its `pointermove` is dispatched: 11-12 ms in that trace,
+    at a phase set by the benchmark's own loop). Both were in the benchmark until 2026-12-06
+    evening, and in every figure before that."""
+    page.evaluate(_ARM, slider_handle)
     page.mouse.move(x, y)
-    if check and check() == before:
+    done = page.evaluate(_DONE, timeout_ms)
+    if done != "drawn":
         page.evaluate(_READ)
-        page.wait_for_timeout(40)
-        return None, False
-    try:
-        page.wait_for_function("() => window.__lat.tDraw > 0", timeout=timeout_ms, polling="raf")
-    except Exception:
-        page.evaluate(_READ)
+        if done == "same":
+            page.wait_for_timeout(40)
+            return None, False
         return None, True
     t = page.evaluate(_READ)
-    page.wait_for_function(_QUIET, arg=quiet_ms, polling="raf", timeout=30_000)
+    page.evaluate(_QUIET, quiet_ms)
     if t["send"] and t["recv"]:  # frontend until sent / kernel + network / decode + paint
         _PARTS.append((t["send"] - t["event"], t["recv"] - t["send"], t["draw"] - t["recv"]))
     return t["draw"] - t["event"], True
@@ -185,9 +223,7 @@ def slider_latency(lab, page, root_css: str, slider_css: str, moves: int, mode: 
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     left, right = track["x"] + 2, track["x"] + track["width"] - 2
     direction = 1 if right - x >= x - left else -1
-
-    def value():
-        return handle.get_attribute("aria-valuenow")
+    handle_element = handle.element_handle()
 
     page.mouse.move(x, y)
     page.mouse.down()
@@ -200,7 +236,7 @@ def slider_latency(lab, page, root_css: str, slider_css: str, moves: int, mode: 
         if not left <= nx <= right:
             direction = -direction
             nx = x + direction * dx
-        ms, counts = _one_move(page, nx, y, timeout_ms, quiet_ms, check=value)
+        ms, counts = _one_move(page, nx, y, timeout_ms, quiet_ms, slider_handle=handle_element)
         if not counts:
             dx += 2.0  # too short to reach the next value: longer moves from now on
             x = nx

@@ -104,6 +104,8 @@ VARIANTS = {
     "encode": ("PAGE encodeEachFrame=true", "PAGE encodeEachFrame=false"),
     "mousemove": ("PAGE noRawUpdates=true", "PAGE noRawUpdates=false"),
     "blob": ("PAGE blobFrames=true", "PAGE blobFrames=false"),
+    "untiled": ("import helpers.plots.tiles as _t; _t.TILED_FRAMES = False",
+                "import helpers.plots.tiles as _t; _t.TILED_FRAMES = True"),
     "zlib": ("import helpers.plots.blitting as _b, zlib as _z; _b.isal_zlib = _z",
              "import helpers.plots.blitting as _b; from isal import isal_zlib as _i; _b.isal_zlib = _i"),
 }
@@ -118,6 +120,7 @@ VARIANT_HELP = {
     "zlib": "frames compressed by zlib at level 1 instead of ISA-L's deflate (the encoder before 2026-12-06)",
     "mousemove": "figure drags sent from mousemove (aligned with animation frames) instead of raw pointer updates",
     "blob": "frames given to ipympl's <img> as blob URLs, as ipympl does, instead of data URLs",
+    "untiled": "frames cut at the last changed pixel, drawn from the top-left corner, instead of the changed tiles",
 }
 
 

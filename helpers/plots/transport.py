@@ -67,6 +67,7 @@ def fast_frames(*figures) -> None:
         if canvas is None or not _is_ipympl(canvas) or getattr(canvas, "_course_fast_frames", False):
             continue
         send_binary = canvas.send_binary
+        canvas._course_send_binary_before = vars(canvas).get("send_binary")  # e.g. the tiles' (tiles.py)
 
         def send_frame(data, _send=send_binary):
             _send(data)
@@ -91,7 +92,11 @@ def undo_fast_frames(*figures) -> None:
         canvas = getattr(fig, "canvas", None)
         if canvas is None or not getattr(canvas, "_course_fast_frames", False):
             continue
-        canvas.__dict__.pop("send_binary", None)
+        before = canvas.__dict__.pop("_course_send_binary_before", None)
+        if before is None:
+            canvas.__dict__.pop("send_binary", None)
+        else:
+            canvas.send_binary = before
         toolbar = getattr(canvas, "toolbar", None)
         if toolbar is not None:
             toolbar.__dict__.pop("set_message", None)

@@ -9,6 +9,8 @@ The extension changes three things on ipympl's page side, each checked here in J
   with JupyterLab set to save widget state in notebooks (autosave off, so only the test's save
   asks for a state), Run All and a drag encode nothing; saving the notebook encodes each figure
   once, and the explorer's saved image is its canvas, pixel for pixel.
+A fourth, with the kernel: the frames of a drag hold only the changed tiles, and the page puts
+them back in place: the canvas equals the kernel's figure, pixel for pixel.
 And where a browser has no raw pointer updates (Firefox; Chromium on plain http to another
 host), a drag still moves the figure, through ipympl's mousemove listener. (Voilà: tests/browser/test_voila.py.)
 """
@@ -47,9 +49,11 @@ def saving_page(browser, lab_server):
     (lab_server.root_dir / COPY).unlink(missing_ok=True)
 
 
-def _pixels_differing(data_url: str, figure) -> dict:
-    """Decode data_url in the page and compare it pixel by pixel with the figure's image canvas."""
-    return lab.image_canvas(figure).evaluate("""async (view, url) => {
+def _pixels_differing(data_url: str, figure, overlap: bool = False) -> dict:
+    """Decode data_url in the page and compare it pixel by pixel with the figure's image canvas
+    (overlap: where both have pixels; at device pixel ratio 1 ipympl's canvas may be a pixel
+    narrower than the figure, and shows the figure's pixels unscaled from the top-left corner)."""
+    return lab.image_canvas(figure).evaluate("""async (view, [url, overlap]) => {
         const image = new Image();
         image.src = url;
         await image.decode();
@@ -57,16 +61,18 @@ def _pixels_differing(data_url: str, figure) -> dict:
         scratch.width = image.width; scratch.height = image.height;
         const context = scratch.getContext('2d');
         context.drawImage(image, 0, 0);
-        const stored = context.getImageData(0, 0, scratch.width, scratch.height).data;
-        if (view.width !== scratch.width || view.height !== scratch.height)
-            return {size: [scratch.width, scratch.height], view: [view.width, view.height], differing: -1};
-        const shown = view.getContext('2d').getImageData(0, 0, view.width, view.height).data;
+        const sizes = {size: [scratch.width, scratch.height], view: [view.width, view.height]};
+        if (!overlap && (view.width !== scratch.width || view.height !== scratch.height))
+            return {...sizes, differing: -1};
+        const width = Math.min(view.width, scratch.width), height = Math.min(view.height, scratch.height);
+        const stored = context.getImageData(0, 0, width, height).data;
+        const shown = view.getContext('2d').getImageData(0, 0, width, height).data;
         let differing = 0;
         for (let i = 0; i < shown.length; i += 4)
             if (shown[i] !== stored[i] || shown[i + 1] !== stored[i + 1] || shown[i + 2] !== stored[i + 2]
                 || shown[i + 3] !== stored[i + 3]) differing++;
-        return {size: [scratch.width, scratch.height], view: [view.width, view.height], differing};
-    }""", data_url)
+        return {...sizes, compared: [width, height], differing};
+    }""", [data_url, overlap])
 
 
 def _open_and_run(page, lab_server, path: str) -> None:
@@ -204,6 +210,40 @@ def test_a_figure_drag_is_sent_before_chromium_delivers_the_mouse_move(page, lab
         assert tip == expected, (tip, expected)
     finally:
         page.mouse.up()
+    assert lab.cell_errors(page) == []
+
+
+# The explorer's picture as the kernel has it (the last frame's buffer), as a PNG data URL; and the
+# number of tiled frames sent. The burst repaint (a whole frame 200 ms after the last one, which
+# would hide a misplaced tile) is put off for the test.
+KERNEL_PICTURE_CODE = (
+    "import base64 as _b64, io as _io\n"
+    "from PIL import Image as _Image\n"
+    "_c = explorer.fig.canvas\n"
+    "_buff = _c._last_buff\n"
+    "_png = _io.BytesIO()\n"
+    "_Image.fromarray(_buff.view('uint8').reshape(*_buff.shape, 4)).save(_png, format='png')\n"
+    "print(_json.dumps(['data:image/png;base64,' + _b64.b64encode(_png.getvalue()).decode(),"
+    " _c._course_tiled_frames]))")
+NO_REPAINT_CODE = ("explorer.fig.canvas._course_repaint_timer.interval = 600_000\n"
+                   "print(_json.dumps(explorer.fig.canvas._course_tiled_frames))")
+
+
+def test_a_drag_sends_the_changed_tiles_and_the_page_puts_them_in_place(page, lab_server):
+    """The page accepted the kernel's offer of tiled frames; a drag's frames are tiled; after it the
+    visible canvas equals the kernel's picture in every pixel (device pixel ratio 1: the visible
+    canvas holds the frames' pixels as they are)."""
+    _open_and_run(page, lab_server, SOURCE)
+    before = lab.kernel_json(page, NO_REPAINT_CODE)
+    try:
+        figure, during, (before_state, after_state) = _drag_the_tip(page)
+        assert after_state != before_state
+        picture, tiled = lab.kernel_json(page, KERNEL_PICTURE_CODE)
+        assert tiled > before, f"no tiled frame during the drag ({before} before, {tiled} after): {during}"
+        comparison = _pixels_differing(picture, figure, overlap=True)
+        assert comparison["differing"] == 0 and min(comparison["compared"]) > 400, comparison
+    finally:
+        lab.kernel_json(page, "explorer.fig.canvas._course_repaint_timer.interval = 200\nprint(1)")
     assert lab.cell_errors(page) == []
 
 
