@@ -144,7 +144,7 @@ _DONE = """(timeoutMs) => new Promise((resolve) => {
     L.onDraw = () => finish('drawn');
     timers.push(setTimeout(() => finish('miss'), timeoutMs));
     if (L.handle) {
-        const check = () => {
+        const check = () => {  // every 10 ms until 50 ms after the move's event
             if (L.tEvent && performance.now() - L.tEvent > 50) {
                 if (L.handle.getAttribute('aria-valuenow') === L.before) finish('same');
                 return;  // the value changed: its frame is on its way
@@ -156,11 +156,14 @@ _DONE = """(timeoutMs) => new Promise((resolve) => {
 })"""
 _READ = """() => { const L = window.__lat; L.armed = false;
                    return {event: L.tEvent, listen: L.tListen, draw: L.tDraw, send: L.tSend, recv: L.tRecv}; }"""
-# Resolves once no frame has been drawn for q ms (after the move's event).
-_QUIET = """(q) => new Promise((resolve) => {
+# Resolves once no frame has been drawn for q ms (after the move's event); fails after 30 s of frames.
+_QUIET = """(q) => new Promise((resolve, reject) => {
+    const deadline = performance.now() + 30000;
     const tick = () => {
-        const L = window.__lat, idle = performance.now() - Math.max(L.lastDraw, L.tEvent);
-        if (idle > q) resolve(true); else setTimeout(tick, q - idle + 1);
+        const L = window.__lat, now = performance.now(), idle = now - Math.max(L.lastDraw, L.tEvent);
+        if (idle > q) resolve(true);
+        else if (now > deadline) reject(new Error('frames kept coming for 30 s after a move'));
+        else setTimeout(tick, q - idle + 1);
     };
     tick();
 })"""
@@ -170,13 +173,17 @@ def _one_move(page, x: float, y: float, timeout_ms: float, quiet_ms: float, slid
     """Move the mouse to (x, y); return (ms from the event to the change, or None for a miss,
     whether the move counts: a slider move that left the value as it was does not).
 
-    Between the move and its frame the benchmark runs nothing in the page but two timers: no
+    Between the move and its frame the benchmark runs nothing in the page but timers (a 10 ms
+    check of a slider's value until 50 ms after the event, and the miss deadline): no
     Playwright query (a locator's `get_attribute` after the move ran 7-9 ms on the page's main
     thread while the frame was on its way, in a trace of 04's sliders at ratio 2) and no polling
     at every animation frame (that keeps Chromium's frame pipeline running, and a move made then
     waits for the next frame tick before its `pointermove` is dispatched: 11-12 ms in that trace,
-    at a phase set by the benchmark's own loop). Both were in the benchmark until 2026-12-06
-    evening, and in every figure before that."""
+    at a phase set by the benchmark's own loop; in a page at rest Chromium starts a frame for the
+    move at once, 1-2 ms in that trace). Both were in the benchmark until 2026-12-06 evening, and
+    in every figure before that. A move made during a continuous drag, while the page is still
+    painting the last one, waits for the next frame tick as before (up to 16.7 ms) if its widget
+    listens to `pointermove` (the sliders); figure drags are sent from `pointerrawupdate`."""
     page.evaluate(_ARM, slider_handle)
     page.mouse.move(x, y)
     done = page.evaluate(_DONE, timeout_ms)

@@ -128,6 +128,11 @@ VARIANT_HELP = {
 # Joining the three processes' records
 
 
+def _is_frame(record) -> bool:
+    """A kernel message carrying a frame: ipympl's 'binary', or the course's 'course_tiles' (tiles.py)."""
+    return (record.get("label") or "").endswith(("binary", "course_tiles"))
+
+
 def _index(records, kind_key="k"):
     out = {}
     for r in records:
@@ -172,7 +177,7 @@ def split_moves(page_log: list, server: list, kernel: list) -> list[dict]:
         # Blitter's repaint of an earlier move, which may land in this move's time.
         mine = {r.get("id") for r in seg if r["k"] == "ws_send"}
         j_frame = next((j for j, r in enumerate(seg) if r["k"] == "ws_recv" and r.get("parent") in mine
-                        and (r.get("label") or "").endswith("binary")), None)
+                        and _is_frame(r)), None)
         j_draw = None if j_frame is None else next(
             (j for j in range(j_frame + 1, len(seg)) if seg[j]["k"] == "draw"), None)
         if j_draw is None:
@@ -458,7 +463,7 @@ def stream_summary(log: list) -> dict:
     # the lag: until the frame answering the last message sent is painted (not the repaint after it)
     last = sends[-1]
     j = next((i for i, r in enumerate(log) if r["k"] == "ws_recv" and r.get("parent") == last.get("id")
-              and (r.get("label") or "").endswith("binary")), None)
+              and _is_frame(r)), None)
     final = None if j is None else next((r for r in log[j + 1:] if r["k"] == "draw"), None)
     return {"moves": len(events), "sends": len(sends), "frames": len(draws),
             "send_wait_median": float(np.median(waits)) if waits else math.nan,

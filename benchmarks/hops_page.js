@@ -72,7 +72,7 @@
       const part = (i) => dec.decode(new Uint8Array(buf, off[i], off[i + 1] - off[i]));
       const header = JSON.parse(part(1)), parent = JSON.parse(part(2));
       let content = null;
-      if ((header.msg_type === 'comm_msg' || header.msg_type === 'status') && off[5] - off[4] < 8192) content = JSON.parse(part(4));
+      if ((header.msg_type === 'comm_msg' || header.msg_type === 'status') && off[5] - off[4] < 65536) content = JSON.parse(part(4));  // a tiled frame's places: up to ~20 kB
       return { id: header.msg_id, type: header.msg_type, parent: parent.msg_id, channel: part(0),
                label: label(header.msg_type, content), bytes: buf.byteLength, nbuf: Math.max(0, n - 6) };
     } catch (e) {

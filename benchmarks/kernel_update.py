@@ -176,8 +176,10 @@ class CanvasProbe:
         # when no browser is attached), size the canvas, the screen's pixel ratio.
         canvas._handle_message(canvas, {"type": "initialized"}, [])
         canvas.syncing_data_url = False
-        # The course's page extension accepts tiled frames (helpers/plots/tiles.py).
-        canvas._handle_message(canvas, {"type": "course_tiles_accept"}, [])
+        # The course's page extension accepts tiled frames (helpers/plots/tiles.py; offered to
+        # canvases with a Blitter).
+        if hasattr(canvas, "handle_course_tiles_accept"):
+            canvas._handle_message(canvas, {"type": "course_tiles_accept"}, [])
         if device_pixel_ratio != 1:
             canvas._handle_message(canvas, {"type": "set_device_pixel_ratio",
                                             "device_pixel_ratio": device_pixel_ratio}, [])

@@ -30,9 +30,9 @@ IPYMPL_HANDLE_BINARY = ('this.image.src=o,this.set("_data_url",this.offscreen_ca
 IPYMPL_MOTION = ('.addEventListener("mousemove",(0,s.throttle)(this.mouse_event("motion_notify"),'
                  'this.model.get("pan_zoom_throttle")))')
 
-# ipympl's image load handler, which the plugin keeps for plain frames and replaces for tiled ones
-# (withTiles): a live figure clears the canvas in "full" mode, draws the frame at the top-left
-# corner, and repaints its views.
+# ipympl's image load handler, which the plugin's drawLoadedFrames does again for each frame from
+# the kernel (in order, one image per frame): a live figure clears the canvas in "full" mode,
+# draws the frame at the top-left corner, and repaints its views.
 IPYMPL_IMAGE_ONLOAD = ('"full"===this.get("_image_mode")&&this.offscreen_context.clearRect(0,0,'
                        'this.offscreen_canvas.width,this.offscreen_canvas.height),'
                        'this.offscreen_context.drawImage(this.image,0,0),'
@@ -62,7 +62,7 @@ def test_the_committed_build_is_built_from_the_committed_source():
     source = (SOURCE / "src" / "index.js").read_text()
     for needle in ("l1-l2-course-frames:plugin", '["^0.12"]', "toDataURL", "naturalWidth", "WeakRef",
                    "data:image/png;base64,", "pointerrawupdate", "onpointerrawupdate", 'mouse_event("motion_notify")',
-                   "course_tiles_accept", "handle_course_tiles_offer", "currentSrc", "_init_image"):
+                   "course_tiles_accept", "handle_course_tiles_offer", "handle_course_tiles", "courseQueue"):
         assert needle in chunks, needle
     assert "IPYMPL_PAGE_VERSIONS = ['^0.12']" in source
 
@@ -79,7 +79,7 @@ def test_it_was_written_for_the_installed_ipympl():
     code = "".join(path.read_text() for path in (page / "static").glob("*.js"))
     assert IPYMPL_HANDLE_BINARY in code, "ipympl's handle_binary changed: read it against labextension/src/index.js"
     assert IPYMPL_MOTION in code, "ipympl's mouse moves changed: read withRawMotion in labextension/src/index.js"
-    assert IPYMPL_IMAGE_ONLOAD in code, "ipympl's image load handler changed: read withTiles in labextension/src/index.js"
+    assert IPYMPL_IMAGE_ONLOAD in code, "ipympl's image onload changed: read drawLoadedFrames in labextension/src/index.js"
     assert IPYMPL_HANDLERS in code, "ipympl's message dispatch changed: read acceptTiles in labextension/src/index.js"
     throttle = re.search(r'\$r\.throttle=function\(n,t,r\)\{var e=!0,u=!0;.{0,200}?'
                          r'Eo\(n,t,\{leading:e,maxWait:t,trailing:u\}\)', code)

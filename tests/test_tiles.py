@@ -15,7 +15,7 @@ from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 from PIL import Image
 
-from helpers.plots import blitting, tiles
+from helpers.plots import blitting, tiles, transport
 
 
 def test_the_page_side_answers_the_offer_the_kernel_makes():
@@ -117,7 +117,8 @@ def _move(line, blitter, y):
 def _last_frame(messages):
     content, buffers = messages[-1]
     header = json.loads(content["data"])
-    assert header["type"] == "binary", header
+    assert header["type"] in ("binary", tiles.FRAME), header
+    assert ("rects" in header) == (header["type"] == tiles.FRAME), header
     return header, np.asarray(Image.open(io.BytesIO(bytes(buffers[0]))).convert("RGBA"))
 
 
@@ -187,3 +188,73 @@ def test_changed_tiles_with_transparent_pixels_go_as_a_full_frame(page_figure):
     header, frame = _last_frame(messages)
     assert "rects" not in header and canvas._current_image_mode == "full"
     assert np.array_equal(frame, _picture(canvas))
+
+
+def test_with_two_pages_a_tiled_frame_never_goes_as_ipympls_own_frame(page_figure):
+    """Page A (with the course's extension) accepts; page B (ipympl alone) starts and is offered
+    tiles too, but A answers again: the kernel sends tiles. They go as 'course_tiles', which ipympl
+    alone does not draw; its own 'binary' frames stay whole pictures drawn from the top-left corner,
+    and the repaint after a burst is one of them."""
+    fig, line, blitter, events, messages = page_figure
+    canvas = fig.canvas
+    _page_starts(canvas)  # A
+    _accept(canvas)
+    _page_starts(canvas)  # B
+    _accept(canvas)  # A's answer to the offer B's start made (kernel messages reach every page)
+    _move(line, blitter, 0.4)
+    header, _ = _last_frame(messages)
+    assert header["type"] == tiles.FRAME
+    for func, args, kwargs in list(canvas._course_repaint_timer.callbacks):  # the burst's end
+        func(*args, **kwargs)
+    header, frame = _last_frame(messages)
+    assert header == {"type": "binary"} and np.array_equal(frame, _picture(canvas))
+
+
+def test_a_transparent_figure_gets_tiles_where_the_changed_pixels_are_opaque(page_figure):
+    """The figure's margin is transparent, the axes opaque: a line moving inside the axes changes
+    only opaque pixels, so its frames are tiled, and the page's picture keeps the transparent
+    margin it got from the last full frame."""
+    fig, line, blitter, events, messages = page_figure
+    canvas = fig.canvas
+    fig.patch.set_alpha(0.0)
+    canvas.draw()  # a full frame: the margin is transparent
+    header, frame = _last_frame(messages)
+    assert header == {"type": "binary"} and canvas._current_image_mode == "full"
+    shown = frame.copy()
+    _page_starts(canvas)
+    _accept(canvas)
+    _move(line, blitter, 0.6)
+    header, atlas = _last_frame(messages)
+    assert header["type"] == tiles.FRAME
+    shown = _rebuild(shown.view(np.uint32).squeeze(-1), atlas.view(np.uint32).squeeze(-1),
+                     header["rects"]).view(np.uint8).reshape(shown.shape)
+    assert np.array_equal(shown, _picture(canvas))
+    assert (shown[:, :, 3] == 0).any()  # the margin is still transparent
+
+
+def test_tiles_and_the_fast_transport_compose_in_either_order():
+    """helpers.plots.transport.fast_frames wraps send_binary too: made before or after the Blitter
+    (which offers tiles), and undone, tiled frames keep their places and plain frames still go."""
+    for transport_first in (True, False):
+        fig = Figure(figsize=(3, 2))
+        FigureManager(Canvas(fig), 1)
+        (line,) = fig.add_subplot().plot([0, 1], [0, 1])
+        if transport_first:
+            transport.fast_frames(fig)
+        blitter = blitting.Blitter(fig, [line])
+        if not transport_first:
+            transport.fast_frames(fig)
+        canvas = fig.canvas
+        sent = []
+        canvas.send_json = lambda content: None
+        canvas.send = lambda content, buffers=None, sent=sent: sent.append(json.loads(content["data"]))
+        canvas._handle_message(canvas, {"type": "initialized"}, [])
+        canvas.draw()
+        _page_starts(canvas)
+        _accept(canvas)
+        transport.undo_fast_frames(fig)
+        _move(line, blitter, 0.5)
+        assert sent[-1]["type"] == tiles.FRAME and sent[-1]["rects"], (transport_first, sent[-1])
+        canvas._png_is_old, canvas._force_full = True, True
+        canvas.manager.refresh_all()
+        assert sent[-1] == {"type": "binary"}, transport_first

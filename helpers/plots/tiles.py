@@ -15,11 +15,14 @@ over the picture the page shows (the previous frame), the tiles leave it equal t
 
 Only a page that says it draws tiles gets them. Each time a page starts showing a figure
 (ipympl's page asks for the image mode then), the kernel offers tiles (``course_tiles_offer``)
-and sends plain frames until the page accepts (``course_tiles_accept``). The course's JupyterLab
+and sends plain frames until a page accepts (``course_tiles_accept``). The course's JupyterLab
 extension (labextension/src/index.js, loaded by JupyterLab, Notebook 7 and Voilà) accepts; ipympl
-alone logs the offer as an unknown message in the browser console and keeps plain frames. (Two
-pages on one kernel at once, only one of them with the extension, would both get tiles: the
-acceptance is the kernel's, not per page.)
+alone logs the offer as an unknown message in the browser console. Kernel messages reach every
+page that shows the figure, and the acceptance is the kernel's, not a page's: with two pages
+open on one kernel, one with the extension and one without, the second gets tiled frames too.
+They come as their own message type (``course_tiles``), for which ipympl alone has no handler:
+it draws nothing (and logs it), so that page's figure stands still during a drag and is
+repainted whole 200 ms after it (``blitting._repaint_after_bursts``), never garbled.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import json
 import numpy as np
 
 TILE = 32  # pixels; 16 sends about a third less area but three times as many runs
+FRAME = "course_tiles"  # a tiled frame's message type: ipympl alone has no handler for it and draws nothing
 # False: plain frames even to a page that accepted tiles (benchmarks/hops.py's A/B variant "untiled").
 TILED_FRAMES = True
 OFFER, ACCEPT = "course_tiles_offer", "course_tiles_accept"
@@ -93,6 +97,7 @@ def offer_tiles(canvas) -> None:
     canvas._course_frame_rects = None
     canvas._course_tiled_frames = 0  # sent so far (tests, benchmarks)
     own_image_mode = canvas.handle_send_image_mode
+    own_send_binary = vars(canvas).get("send_binary")  # another patch's, if any (else ipympl's, looked up at each send)
 
     def handle_send_image_mode(event):
         own_image_mode(event)
@@ -106,9 +111,9 @@ def offer_tiles(canvas) -> None:
     def send_binary(data):
         rects, canvas._course_frame_rects = canvas._course_frame_rects, None
         if rects is None:
-            return type(canvas).send_binary(canvas, data)  # ipympl's own
+            return own_send_binary(data) if own_send_binary else type(canvas).send_binary(canvas, data)
         canvas._course_tiled_frames += 1
-        canvas.send({"data": json.dumps({"type": "binary", "rects": rects})}, buffers=[data])
+        canvas.send({"data": json.dumps({"type": FRAME, "rects": rects})}, buffers=[data])
 
     canvas.handle_send_image_mode = handle_send_image_mode
     setattr(canvas, f"handle_{ACCEPT}", handle_course_tiles_accept)

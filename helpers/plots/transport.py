@@ -73,7 +73,7 @@ def fast_frames(*figures) -> None:
             _send(data)
             flush_iopub()
 
-        canvas.send_binary = send_frame
+        canvas.send_binary = canvas._course_send_frame = send_frame
         toolbar = getattr(canvas, "toolbar", None)
         if toolbar is not None and hasattr(toolbar, "set_message"):
             set_message = toolbar.set_message
@@ -93,10 +93,11 @@ def undo_fast_frames(*figures) -> None:
         if canvas is None or not getattr(canvas, "_course_fast_frames", False):
             continue
         before = canvas.__dict__.pop("_course_send_binary_before", None)
-        if before is None:
-            canvas.__dict__.pop("send_binary", None)
-        else:
-            canvas.send_binary = before
+        if vars(canvas).get("send_binary") is canvas.__dict__.pop("_course_send_frame", None):  # still ours
+            if before is None:
+                canvas.__dict__.pop("send_binary", None)
+            else:
+                canvas.send_binary = before
         toolbar = getattr(canvas, "toolbar", None)
         if toolbar is not None:
             toolbar.__dict__.pop("set_message", None)

@@ -1,9 +1,10 @@
 /*
  * l1-l2-course-frames: the course's changes to ipympl's page side (issue 13, drag latency): no
  * whole-figure encoding after every frame (below), frames given to ipympl's <img> as data URLs
- * (handleBinaryWithoutEncoding), frames of only the changed tiles drawn where they belong
- * (acceptTiles, withTiles; the kernel side is helpers/plots/tiles.py), and figure drags sent
- * from raw pointer updates (withRawMotion).
+ * (handleBinaryWithoutEncoding), each frame drawn in order even when the next comes before it has
+ * loaded (queueFrame), frames of only the changed tiles drawn where they belong (acceptTiles,
+ * handleTiles; the kernel side is helpers/plots/tiles.py), and figure drags sent from raw pointer
+ * updates (withRawMotion).
  *
  * Every frame the kernel sends to an ipympl figure reaches the page's `handle_binary`. ipympl
  * 0.10 (its page side is jupyter-matplotlib 0.12) turns the PNG into an image to draw, and then,
@@ -46,59 +47,86 @@ function isIpymplCanvas(attributes) {
   );
 }
 
-// ipympl's handle_binary without the encoding of the whole figure, and with the frame given to the
-// figure's <img> as a data URL instead of a blob URL. A blob URL is read back through the browser
-// process (an IPC round trip, 3 ms in an idle page and 7-13 ms in JupyterLab during a drag on the
-// course's machine); a data URL is read in the page at once (0.6 ms at device pixel ratio 1 and
-// 1.0 ms at 2 for a frame of 51 and 139 kB, base64 included). The decode is the same lazy one
-// (benchmarks/README.md, "Where the time goes, 2026-12-06 evening"). createImageBitmap was
-// tried too: its decode on a worker waits for a core the kernel also needs (+7 ms at ratio 2).
-// A frame equal to the one before (a move that changed no pixel sends the same empty diff twice)
-// is a data URL equal to the image's: the browser does not load it again and fires no load event,
-// so it is drawn at once, as ipympl draws every frame.
+// ipympl's handle_binary without the encoding of the whole figure, and with the frame given to an
+// <img> as a data URL instead of a blob URL. A blob URL is read back through the browser process (an
+// IPC round trip, 3 ms in an idle page and 7-13 ms in JupyterLab during a drag on the course's
+// machine); a data URL is read in the page at once (0.6 ms at device pixel ratio 1 and 1.0 ms at 2
+// for a frame of 51 and 139 kB, base64 included). The decode is the same lazy one
+// (benchmarks/README.md, "Where the time goes, 2026-12-06 evening"). createImageBitmap was tried
+// too: its decode on a worker waits for a core the kernel also needs (+7 ms at ratio 2).
 function handleBinaryWithoutEncoding(msg, buffers) {
-  const bytes = new Uint8Array(ArrayBuffer.isView(buffers[0]) ? buffers[0].buffer : buffers[0]);
-  const previous = this.image.src;
-  const frame = 'data:image/png;base64,' + base64(bytes);
-  this.courseTiles = Array.isArray(msg.rects) ? { frame, rects: msg.rects } : null;
-  if (frame === previous && this.image.complete && typeof this.image.onload === 'function') {
-    this.image.onload();
-  } else {
-    this.image.src = frame;
-  }
-  if (previous && previous.startsWith('blob:')) {
-    (window.URL || window.webkitURL).revokeObjectURL(previous);
-  }
-  this.waiting_for_image = false;
+  queueFrame(this, buffers, null);
 }
 
-// Tiled frames (the kernel's helpers/plots/tiles.py): the image is an atlas of the tiles that changed,
-// and msg.rects says where each run of tiles goes, [sx, sy, w, h, dx, dy] in pixels. 04's frames
-// shrink from 40-80 % of the figure to about 12 %, and the decode at device pixel ratio 2 from
-// about 7 ms to 1 ms. The kernel sends them only after this page accepts its offer.
+// Tiled frames (the kernel's helpers/plots/tiles.py, message type 'course_tiles', which ipympl alone
+// does not draw): the image is an atlas of the tiles that changed, and msg.rects says where each run
+// of tiles goes, [sx, sy, w, h, dx, dy] in pixels. A frame of 04's sliders shrinks from 80 % of the
+// figure to 10-25 % (benchmarks/README.md, "Where the time goes, 2026-12-06 night"). The kernel
+// sends them once a page has accepted its offer.
+function handleTiles(msg, buffers) {
+  queueFrame(this, buffers, Array.isArray(msg.rects) ? msg.rects : []);
+}
+
 function acceptTiles() {
   this.send_message('course_tiles_accept', {});
 }
 
-// The image's load handler: a tiled frame is drawn run by run; any other frame as ipympl draws it.
-// `currentSrc` is the frame whose pixels the image holds (a newer one may be loading).
-function withTiles(model, ownOnload) {
-  return function () {
-    const tiles = model.courseTiles;
-    const image = model.image;
-    if (!tiles || model.disabled || model.get('_image_mode') === 'full') {
-      return ownOnload.apply(this, arguments);
-    }
-    if (tiles.frame !== image.currentSrc) {
-      return undefined; // an older frame's load: the tiles belong to the one still loading
-    }
-    const context = model.offscreen_context;
-    for (const [sx, sy, w, h, dx, dy] of tiles.rects) {
-      context.drawImage(image, sx, sy, w, h, dx, dy, w, h);
-    }
-    model._for_each_view((view) => view.update_canvas());
-    return undefined;
+// Each frame gets an image of its own, and frames are drawn in the order they came, each once it has
+// loaded: none is skipped when the next one comes before it has loaded (ipympl loads every frame into
+// one image, so such a frame was never drawn, and its changed pixels stayed wrong until the
+// kernel's repaint). A plain frame is drawn as ipympl draws it (in "full" mode on a cleared canvas)
+// and becomes the model's image, which ipympl's resize handlers draw again; a tiled frame is drawn
+// run by run.
+function queueFrame(model, buffers, rects) {
+  const bytes = new Uint8Array(ArrayBuffer.isView(buffers[0]) ? buffers[0].buffer : buffers[0]);
+  const image = new Image();
+  const entry = { image, rects, loaded: false, failed: false };
+  if (model.courseQueue === undefined) {
+    model.courseQueue = [];
+  }
+  model.courseQueue.push(entry);
+  image.onload = () => {
+    entry.loaded = true;
+    drawLoadedFrames(model);
   };
+  image.onerror = () => {
+    entry.loaded = entry.failed = true;
+    console.error(`${PLUGIN_ID}: a frame from the kernel could not be decoded; it is skipped`);
+    drawLoadedFrames(model);
+  };
+  image.src = 'data:image/png;base64,' + base64(bytes);
+  model.waiting_for_image = false;
+}
+
+function drawLoadedFrames(model) {
+  const queue = model.courseQueue;
+  const context = model.offscreen_context;
+  let drawn = false;
+  while (queue.length > 0 && queue[0].loaded) {
+    const { image, rects, failed } = queue.shift();
+    if (failed) {
+      continue;
+    }
+    if (rects !== null) {
+      for (const [sx, sy, w, h, dx, dy] of rects) {
+        context.drawImage(image, sx, sy, w, h, dx, dy, w, h);
+      }
+    } else {
+      if (model.get('_image_mode') === 'full') {
+        context.clearRect(0, 0, model.offscreen_canvas.width, model.offscreen_canvas.height);
+      }
+      context.drawImage(image, 0, 0);
+      const previous = model.image.src;
+      model.image = image;
+      if (previous && previous.startsWith('blob:')) {
+        (window.URL || window.webkitURL).revokeObjectURL(previous);
+      }
+    }
+    drawn = true;
+  }
+  if (drawn) {
+    model._for_each_view((view) => view.update_canvas());
+  }
 }
 
 function base64(bytes) {
@@ -233,7 +261,7 @@ function writtenFor(model) {
     IPYMPL_PAGE_VERSIONS.includes(model.get('_model_module_version')) &&
     ownHandleBinary.includes('_data_url') &&
     ownHandleBinary.includes('toDataURL') &&
-    String(Object.getPrototypeOf(model)._init_image || '').includes('onload') &&
+    String(Object.getPrototypeOf(model)._init_image || '').includes('"full"===this.get("_image_mode")') &&
     typeof Object.getPrototypeOf(model).get_state === 'function'
   );
 }
@@ -261,17 +289,8 @@ function useCourseFramePath(model) {
     return;
   }
   model.handle_binary = handleBinaryWithoutEncoding;
+  model.handle_course_tiles = handleTiles;
   model.handle_course_tiles_offer = acceptTiles;
-  if (model.image !== undefined) {
-    model.image.onload = withTiles(model, model.image.onload); // a model made before activation
-  } else {
-    const ownInitImage = model._init_image; // ipympl makes the image after this hook has run
-    model._init_image = function (...args) {
-      const result = ownInitImage.apply(this, args);
-      this.image.onload = withTiles(this, this.image.onload);
-      return result;
-    };
-  }
   model.get_state = withFigureInState(model.get_state);
   model.courseFrames = PLUGIN_ID;
 }
