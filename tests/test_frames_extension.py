@@ -79,7 +79,7 @@ def test_it_was_written_for_the_installed_ipympl():
     code = "".join(path.read_text() for path in (page / "static").glob("*.js"))
     assert IPYMPL_HANDLE_BINARY in code, "ipympl's handle_binary changed: read it against labextension/src/index.js"
     assert IPYMPL_MOTION in code, "ipympl's mouse moves changed: read withRawMotion in labextension/src/index.js"
-    assert IPYMPL_IMAGE_ONLOAD in code, "ipympl's image onload changed: read drawLoadedFrames in labextension/src/index.js"
+    assert IPYMPL_IMAGE_ONLOAD in code, "ipympl's image onload changed: read drawLoadedFrames in labextension/src/"
     assert IPYMPL_HANDLERS in code, "ipympl's message dispatch changed: read acceptTiles in labextension/src/index.js"
     throttle = re.search(r'\$r\.throttle=function\(n,t,r\)\{var e=!0,u=!0;.{0,200}?'
                          r'Eo\(n,t,\{leading:e,maxWait:t,trailing:u\}\)', code)
