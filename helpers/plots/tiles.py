@@ -1,9 +1,10 @@
 """Frames sent as changed tiles, to pages that draw them (issue 13; every notebook's figures).
 
-A blit changes a few per cent of a figure's pixels (1-3 % for the main widgets at device pixel
-ratio 2), but a diff frame cut at the last changed pixel still spans 40-90 % of the figure, and
-the page decodes and draws all of it (7 ms for 04's frame at ratio 2). A tiled frame holds only
-the TILE x TILE squares that have a changed pixel (9-15 % of the figure for the main widgets):
+A blit changes a few per cent of a figure's pixels (0.4-3.2 % for the main widgets at device
+pixel ratio 2), but a diff frame cut at the last changed pixel still spans 37-89 % of the figure,
+and the page decodes and draws all of it (6-7 ms of decode for 04's frame at ratio 2). A tiled
+frame holds only the TILE x TILE squares that have a changed pixel (6-23 % of the figure for the
+main widgets at ratio 2; benchmarks/README.md, "Where the time goes, 2026-12-06 night"):
 
 - consecutive changed tiles of one tile row make a run;
 - the runs are packed in rows of height TILE into one image, the atlas;
