@@ -179,11 +179,12 @@ def _one_move(page, x: float, y: float, timeout_ms: float, quiet_ms: float, slid
     thread while the frame was on its way, in a trace of 04's sliders at ratio 2) and no polling
     at every animation frame (that keeps Chromium's frame pipeline running, and a move made then
     waits for the next frame tick before its `pointermove` is dispatched: 11-12 ms in that trace,
-    at a phase set by the benchmark's own loop; in a page at rest Chromium starts a frame for the
-    move at once, 1-2 ms in that trace). Both were in the benchmark until 2026-12-06 evening, and
-    in every figure before that. A move made during a continuous drag, while the page is still
-    painting the last one, waits for the next frame tick as before (up to 16.7 ms) if its widget
-    listens to `pointermove` (the sliders); figure drags are sent from `pointerrawupdate`."""
+    at a phase set by the benchmark's own loop; in a page at rest headless Chromium started a frame
+    for the move at once, 1-2 ms in that trace; a real screen was not measured). Both were in the
+    benchmark until 2026-12-06 evening, and in every figure before that. A move made during a
+    continuous drag, while the page is still painting the last one, waits for the next frame tick
+    as before (up to 16.7 ms) if its widget listens to `pointermove` (the sliders); figure drags
+    are sent from `pointerrawupdate`."""
     page.evaluate(_ARM, slider_handle)
     page.mouse.move(x, y)
     done = page.evaluate(_DONE, timeout_ms)

@@ -127,13 +127,16 @@
       // Variant 'encode' (window.__hops.encodeEachFrame): what ipympl's own handle_binary does
       // right after setting the frame's src, which the course's extension (labextension/) defers:
       // encode the whole offscreen canvas this image is drawn on as a PNG data URL.
-      const offscreen = imageTarget.get(this);
+      // (The course's extension gives each frame an image of its own: the last offscreen canvas a
+      // frame was drawn on stands in for one this image was never drawn on yet.)
+      const offscreen = imageTarget.get(this) || lastOffscreen;
       if (frame && H.encodeEachFrame && offscreen) offscreen.toDataURL();
       return r;
     },
   });
   // Which offscreen canvas each ipympl image is drawn on (learned from drawImage below).
   const imageTarget = new WeakMap();
+  let lastOffscreen = null;
   const onload = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'onload');
   Object.defineProperty(HTMLElement.prototype, 'onload', {
     configurable: true,
@@ -161,7 +164,10 @@
   CanvasRenderingContext2D.prototype.drawImage = function (...a) {
     const t = now();
     const r = drawImage.apply(this, a);
-    if (a[0] instanceof HTMLImageElement && !this.canvas.isConnected) imageTarget.set(a[0], this.canvas);
+    if (a[0] instanceof HTMLImageElement && !this.canvas.isConnected) {
+      imageTarget.set(a[0], this.canvas);
+      lastOffscreen = this.canvas;
+    }
     if (H.on) {
       const c = this.canvas, s = a[0];
       const visible = c.isConnected;

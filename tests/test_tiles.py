@@ -232,9 +232,13 @@ def test_a_transparent_figure_gets_tiles_where_the_changed_pixels_are_opaque(pag
     assert (shown[:, :, 3] == 0).any()  # the margin is still transparent
 
 
-def test_tiles_and_the_fast_transport_compose_in_either_order():
+def test_tiles_and_the_fast_transport_compose_in_either_order(monkeypatch):
     """helpers.plots.transport.fast_frames wraps send_binary too: made before or after the Blitter
-    (which offers tiles), and undone, tiled frames keep their places and plain frames still go."""
+    (which offers tiles), tiled frames keep their places and are flushed like plain ones; undone,
+    both still go."""
+    flushes = []
+    monkeypatch.setattr(transport, "flush_iopub", lambda: flushes.append(1) or True)
+    monkeypatch.setattr(tiles, "flush_iopub", transport.flush_iopub)
     for transport_first in (True, False):
         fig = Figure(figsize=(3, 2))
         FigureManager(Canvas(fig), 1)
@@ -252,6 +256,10 @@ def test_tiles_and_the_fast_transport_compose_in_either_order():
         canvas.draw()
         _page_starts(canvas)
         _accept(canvas)
+        flushes.clear()
+        _move(line, blitter, 0.3)
+        assert sent[-1]["type"] == tiles.FRAME and sent[-1]["rects"], (transport_first, sent[-1])
+        assert flushes, f"a tiled frame was not flushed (transport first: {transport_first})"
         transport.undo_fast_frames(fig)
         _move(line, blitter, 0.5)
         assert sent[-1]["type"] == tiles.FRAME and sent[-1]["rects"], (transport_first, sent[-1])

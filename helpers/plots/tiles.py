@@ -32,6 +32,8 @@ import json
 
 import numpy as np
 
+from helpers.plots.transport import flush_iopub
+
 TILE = 32  # pixels; 16 sends about a third less area but three times as many runs
 FRAME = "course_tiles"  # a tiled frame's message type: ipympl alone has no handler for it and draws nothing
 # False: plain frames even to a page that accepted tiles (benchmarks/hops.py's A/B variant "untiled").
@@ -115,6 +117,8 @@ def offer_tiles(canvas) -> None:
             return own_send_binary(data) if own_send_binary else type(canvas).send_binary(canvas, data)
         canvas._course_tiled_frames += 1
         canvas.send({"data": json.dumps({"type": FRAME, "rects": rects})}, buffers=[data])
+        if getattr(canvas, "_course_fast_frames", False):  # transport.fast_frames, wrapped before or after
+            flush_iopub()
 
     canvas.handle_send_image_mode = handle_send_image_mode
     setattr(canvas, f"handle_{ACCEPT}", handle_course_tiles_accept)

@@ -75,17 +75,29 @@ function acceptTiles() {
 // Each frame gets an image of its own, and frames are drawn in the order they came, each once it has
 // loaded: none is skipped when the next one comes before it has loaded (ipympl loads every frame into
 // one image, so such a frame was never drawn, and its changed pixels stayed wrong until the
-// kernel's repaint). A plain frame is drawn as ipympl draws it (in "full" mode on a cleared canvas)
-// and becomes the model's image, which ipympl's resize handlers draw again; a tiled frame is drawn
-// run by run.
+// kernel's repaint). A plain frame is drawn as ipympl draws it (on a cleared canvas if the image
+// mode was "full" when it came) and becomes the model's image; a tiled frame is drawn run by run.
+// ipympl's resize handlers draw the model's image again before the kernel's refreshed frame comes:
+// after tiled frames that is the last plain frame, an older picture (ipympl's own is its last
+// diff). A frame that has neither loaded nor failed after 2 s is given up, so that the frames
+// behind it are drawn (data URLs always end in one or the other; this is a guard).
+const GIVE_UP_MS = 2000;
+
 function queueFrame(model, buffers, rects) {
   const bytes = new Uint8Array(ArrayBuffer.isView(buffers[0]) ? buffers[0].buffer : buffers[0]);
   const image = new Image();
-  const entry = { image, rects, loaded: false, failed: false };
+  const entry = {
+    image, rects, mode: model.get('_image_mode'), at: performance.now(), loaded: false, failed: false
+  };
   if (model.courseQueue === undefined) {
     model.courseQueue = [];
   }
-  model.courseQueue.push(entry);
+  const queue = model.courseQueue;
+  if (queue.length > 0 && entry.at - queue[0].at > GIVE_UP_MS && !queue[0].loaded) {
+    queue[0].loaded = queue[0].failed = true;
+    console.error(`${PLUGIN_ID}: a frame did not load in ${GIVE_UP_MS} ms; it is skipped`);
+  }
+  queue.push(entry);
   image.onload = () => {
     entry.loaded = true;
     drawLoadedFrames(model);
@@ -104,7 +116,7 @@ function drawLoadedFrames(model) {
   const context = model.offscreen_context;
   let drawn = false;
   while (queue.length > 0 && queue[0].loaded) {
-    const { image, rects, failed } = queue.shift();
+    const { image, rects, mode, failed } = queue.shift();
     if (failed) {
       continue;
     }
@@ -113,7 +125,7 @@ function drawLoadedFrames(model) {
         context.drawImage(image, sx, sy, w, h, dx, dy, w, h);
       }
     } else {
-      if (model.get('_image_mode') === 'full') {
+      if (mode === 'full') {
         context.clearRect(0, 0, model.offscreen_canvas.width, model.offscreen_canvas.height);
       }
       context.drawImage(image, 0, 0);
