@@ -824,8 +824,15 @@ print('threads:', ', '.join(t.name for t in threading.enumerate()))
 # page.add_init_script(FRAME_PATH_PROBE) before JupyterLab or Voilà loads; read it with
 # frame_path_record.
 FRAME_PATH_PROBE = r"""(() => {
-    const record = {frames: 0, inline: 0, encodes: 0};
+    const record = {frames: 0, inline: 0, encodes: 0, tiles: 0};
     window.courseFramePath = record;
+    // A run of tiles drawn onto a figure's offscreen canvas: the nine-argument drawImage, which only
+    // the course's extension uses there (helpers/plots/tiles.py; ipympl draws whole frames at 0, 0).
+    const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+    CanvasRenderingContext2D.prototype.drawImage = function () {
+        if (arguments.length === 9 && !this.canvas.isConnected) record.tiles++;
+        return drawImage.apply(this, arguments);
+    };
     const src = Object.getOwnPropertyDescriptor(HTMLImageElement.prototype, 'src');
     Object.defineProperty(HTMLImageElement.prototype, 'src', {
         configurable: true,
@@ -846,14 +853,14 @@ FRAME_PATH_PROBE = r"""(() => {
 
 
 def frame_path_record(page, clear: bool = False) -> dict | None:
-    """What FRAME_PATH_PROBE counted so far, {"frames": n, "inline": i, "encodes": m} (inline: the
-    frames given as data URLs; a saved state's figure is one too); None if it is not installed;
-    clear=True starts the counts again from 0."""
+    """What FRAME_PATH_PROBE counted so far, {"frames": n, "inline": i, "encodes": m, "tiles": t}
+    (inline: the frames given as data URLs, a saved state's figure is one too; tiles: runs of tiles
+    drawn); None if it is not installed; clear=True starts the counts again from 0."""
     return page.evaluate("""clear => {
         const r = window.courseFramePath;
         if (!r) return null;
-        const out = {frames: r.frames, inline: r.inline, encodes: r.encodes};
-        if (clear) { r.frames = 0; r.inline = 0; r.encodes = 0; }
+        const out = {frames: r.frames, inline: r.inline, encodes: r.encodes, tiles: r.tiles};
+        if (clear) { r.frames = 0; r.inline = 0; r.encodes = 0; r.tiles = 0; }
         return out;
     }""", clear)
 

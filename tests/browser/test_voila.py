@@ -285,11 +285,13 @@ def test_a_scene_button_sets_the_controls_and_changes_the_figure(app):
 def test_frames_are_drawn_without_encoding_the_figure(app):
     """The course's JupyterLab extension works in Voilà too (labextension/, issue 13): after the
     figures' first frames and the slider, drag and scene above, no figure was encoded as a PNG data
-    URL on the page (ipympl's own path does it after every frame; Voilà saves no widget state)."""
+    URL on the page (ipympl's own path does it after every frame; Voilà saves no widget state), and
+    the page accepted the kernel's tiled frames and drew their runs of tiles (helpers/plots/tiles.py)."""
     record = lab.frame_path_record(app.page)
     assert record is not None, "the frame-path probe was not installed before Voilà loaded"
     assert record["frames"] > 0, "no ipympl frame reached the page"
     assert record["encodes"] == 0, record
+    assert record["tiles"] > 0, record
 
 
 def test_no_error_after_the_interactions(app):
