@@ -105,6 +105,17 @@ def _accept(canvas):
     canvas._handle_message(canvas, {"type": tiles.ACCEPT}, [])
 
 
+def _tiles_accepted(canvas):
+    """A page starts showing the figure and accepts the kernel's offer, as the course's extension does."""
+    _page_starts(canvas)
+    _accept(canvas)
+
+
+def _assert_plain_frame(messages):
+    header, _ = _last_frame(messages)
+    assert "rects" not in header and header["type"] == "binary", header
+
+
 def _picture(canvas):
     return np.asarray(canvas.get_renderer().buffer_rgba()).copy()
 
@@ -128,8 +139,7 @@ def test_a_page_is_offered_tiles_and_gets_them_once_it_accepts(page_figure):
     _page_starts(canvas)
     assert {"type": tiles.OFFER, "tile": tiles.TILE} in events
     _move(line, blitter, 0.3)
-    header, _ = _last_frame(messages)
-    assert "rects" not in header  # no answer yet: a plain frame
+    _assert_plain_frame(messages)  # no answer yet
 
     _accept(canvas)
     shown = _picture(canvas)
@@ -148,19 +158,16 @@ def test_a_page_is_offered_tiles_and_gets_them_once_it_accepts(page_figure):
 def test_a_page_that_starts_later_gets_plain_frames_until_it_accepts(page_figure):
     fig, line, blitter, events, messages = page_figure
     canvas = fig.canvas
-    _page_starts(canvas)
-    _accept(canvas)
+    _tiles_accepted(canvas)
     _page_starts(canvas)  # e.g. a page without the course's extension opens the notebook
     _move(line, blitter, 0.7)
-    header, _ = _last_frame(messages)
-    assert "rects" not in header
+    _assert_plain_frame(messages)
 
 
 def test_an_image_mode_change_in_the_kernel_keeps_the_acceptance(page_figure):
     fig, line, blitter, events, messages = page_figure
     canvas = fig.canvas
-    _page_starts(canvas)
-    _accept(canvas)
+    _tiles_accepted(canvas)
     canvas.set_image_mode("full")  # matplotlib tells the page about the mode itself
     canvas.set_image_mode("diff")
     assert canvas._course_tiles_accepted
@@ -169,19 +176,16 @@ def test_an_image_mode_change_in_the_kernel_keeps_the_acceptance(page_figure):
 
 def test_tiles_can_be_switched_off_for_comparison(page_figure, monkeypatch):
     fig, line, blitter, events, messages = page_figure
-    _page_starts(fig.canvas)
-    _accept(fig.canvas)
+    _tiles_accepted(fig.canvas)
     monkeypatch.setattr(tiles, "TILED_FRAMES", False)
     _move(line, blitter, 0.2)
-    header, _ = _last_frame(messages)
-    assert "rects" not in header
+    _assert_plain_frame(messages)
 
 
 def test_changed_tiles_with_transparent_pixels_go_as_a_full_frame(page_figure):
     fig, line, blitter, events, messages = page_figure
     canvas = fig.canvas
-    _page_starts(canvas)
-    _accept(canvas)
+    _tiles_accepted(canvas)
     line.set_alpha(0.0)
     fig.patch.set_alpha(0.0)  # transparent where the line was: only a full frame shows it
     canvas.draw()  # sends its frame
@@ -221,8 +225,7 @@ def test_a_transparent_figure_gets_tiles_where_the_changed_pixels_are_opaque(pag
     header, frame = _last_frame(messages)
     assert header == {"type": "binary"} and canvas._current_image_mode == "full"
     shown = frame.copy()
-    _page_starts(canvas)
-    _accept(canvas)
+    _tiles_accepted(canvas)
     _move(line, blitter, 0.6)
     header, atlas = _last_frame(messages)
     assert header["type"] == tiles.FRAME
@@ -254,8 +257,7 @@ def test_tiles_and_the_fast_transport_compose_in_either_order(monkeypatch):
         canvas.send = lambda content, buffers=None, sent=sent: sent.append(json.loads(content["data"]))
         canvas._handle_message(canvas, {"type": "initialized"}, [])
         canvas.draw()
-        _page_starts(canvas)
-        _accept(canvas)
+        _tiles_accepted(canvas)
         flushes.clear()
         _move(line, blitter, 0.3)
         assert sent[-1]["type"] == tiles.FRAME and sent[-1]["rects"], (transport_first, sent[-1])

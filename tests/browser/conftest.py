@@ -66,6 +66,17 @@ def page(browser, lab_server):
     page.context.close()
 
 
+@pytest.fixture
+def hidpi_page(browser, lab_server):
+    """A page of its own at device scale factor 2 (JupyterLab loaded anew in it, not the shared one)."""
+    lab_server.shutdown_sessions()  # no kernel of an earlier test to attach to
+    context = browser.new_context(viewport=lab.VIEWPORT, device_scale_factor=2)
+    page = context.new_page()
+    yield page
+    context.close()
+    lab_server.shutdown_sessions()
+
+
 def open_and_run(page, server, path: str, timeout: float = 180.0) -> None:
     """Open `path` (e.g. 'notebooks/01_norm.ipynb'), wait for the kernel, run all cells."""
     try:

@@ -288,16 +288,6 @@ def test_frames_that_overtake_each_other_are_all_drawn_in_order(slow_page, lab_s
     _drag_and_compare_with_the_kernel(slow_page, lab_server)
 
 
-@pytest.fixture
-def hidpi_page(browser, lab_server):
-    """A page of its own at device pixel ratio 2 (ipympl renders the figure at twice the size)."""
-    context = browser.new_context(viewport=lab.VIEWPORT, device_scale_factor=2)
-    page = context.new_page()
-    yield page
-    context.close()
-    lab_server.shutdown_sessions()
-
-
 def test_at_device_pixel_ratio_2_the_tiles_land_in_place_too(hidpi_page, lab_server):
     """The same at ratio 2, where the tiles are in the figure's device pixels and the canvas holds
     them 1:1."""

@@ -7,23 +7,11 @@ up, which blurs text and lines). Timing is the benchmark's job
 (``python -m benchmarks --dpr 2``); this checks sharpness and that a drag still works.
 """
 
-import pytest
 
 import lab  # tests/browser/lab.py (pytest puts this folder on sys.path)
 
 NOTEBOOK = "notebooks/01_norm.ipynb"
 EXPLORER = "course-01-norm-explorer"
-
-
-@pytest.fixture
-def hidpi_page(browser, lab_server):
-    """A page of its own at device scale factor 2 (JupyterLab loaded anew in it, not the shared one)."""
-    lab_server.shutdown_sessions()  # no kernel of an earlier test for 01 to attach to
-    context = browser.new_context(viewport=lab.VIEWPORT, device_scale_factor=2)
-    page = context.new_page()
-    yield page
-    context.close()
-    lab_server.shutdown_sessions()
 
 
 def test_figures_are_rendered_at_ratio_2_and_drawn_one_to_one(hidpi_page, lab_server):
