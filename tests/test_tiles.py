@@ -97,6 +97,13 @@ def page_figure(monkeypatch):
     return fig, line, blitter, events, messages
 
 
+@pytest.fixture
+def accepted_figure(page_figure):
+    """page_figure, shown by a page that accepted tiled frames."""
+    _tiles_accepted(page_figure[0].canvas)
+    return page_figure
+
+
 def _page_starts(canvas):
     canvas._handle_message(canvas, {"type": "send_image_mode"}, [])
 
@@ -155,37 +162,32 @@ def test_a_page_is_offered_tiles_and_gets_them_once_it_accepts(page_figure):
     assert canvas._course_tiled_frames == 3
 
 
-def test_a_page_that_starts_later_gets_plain_frames_until_it_accepts(page_figure):
-    fig, line, blitter, events, messages = page_figure
-    canvas = fig.canvas
-    _tiles_accepted(canvas)
-    _page_starts(canvas)  # e.g. a page without the course's extension opens the notebook
+def test_a_page_that_starts_later_gets_plain_frames_until_it_accepts(accepted_figure):
+    fig, line, blitter, events, messages = accepted_figure
+    _page_starts(fig.canvas)  # e.g. a page without the course's extension opens the notebook
     _move(line, blitter, 0.7)
     _assert_plain_frame(messages)
 
 
-def test_an_image_mode_change_in_the_kernel_keeps_the_acceptance(page_figure):
-    fig, line, blitter, events, messages = page_figure
+def test_an_image_mode_change_in_the_kernel_keeps_the_acceptance(accepted_figure):
+    fig, line, blitter, events, messages = accepted_figure
     canvas = fig.canvas
-    _tiles_accepted(canvas)
     canvas.set_image_mode("full")  # matplotlib tells the page about the mode itself
     canvas.set_image_mode("diff")
     assert canvas._course_tiles_accepted
     assert sum(e["type"] == tiles.OFFER for e in events) == 1
 
 
-def test_tiles_can_be_switched_off_for_comparison(page_figure, monkeypatch):
-    fig, line, blitter, events, messages = page_figure
-    _tiles_accepted(fig.canvas)
+def test_tiles_can_be_switched_off_for_comparison(accepted_figure, monkeypatch):
+    fig, line, blitter, events, messages = accepted_figure
     monkeypatch.setattr(tiles, "TILED_FRAMES", False)
     _move(line, blitter, 0.2)
     _assert_plain_frame(messages)
 
 
-def test_changed_tiles_with_transparent_pixels_go_as_a_full_frame(page_figure):
-    fig, line, blitter, events, messages = page_figure
+def test_changed_tiles_with_transparent_pixels_go_as_a_full_frame(accepted_figure):
+    fig, line, blitter, events, messages = accepted_figure
     canvas = fig.canvas
-    _tiles_accepted(canvas)
     line.set_alpha(0.0)
     fig.patch.set_alpha(0.0)  # transparent where the line was: only a full frame shows it
     canvas.draw()  # sends its frame
